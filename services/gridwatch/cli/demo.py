@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from gridwatch.config.errors import ConfigError
+from gridwatch.config.loader import load_district
+from gridwatch.config.settings import Settings
+from gridwatch.ops.users import create_demo_accounts
+from gridwatch.runtime.clock import utc_now
+from gridwatch.runtime.embedded import EmbeddedRuntime, open_services
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "configs" / "zhongliangshan"
+DEMO_PASSWORD = "gridwatch"
+
+console = Console(stderr=True)
+
+
+def demo(
+    config: Annotated[Path, typer.Option(help="District config directory.")] = DEFAULT_CONFIG,
+    duration: Annotated[
+        float | None, typer.Option(help="Stop after this many seconds (default: run until Ctrl-C).")
+    ] = None,
+    headless: Annotated[bool, typer.Option(help="Do not start the web server.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    host: Annotated[str, typer.Option(help="Web server address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Web server port.")] = 8000,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where evidence and the SQLite file go.")
+    ] = None,
+    fresh: Annotated[bool, typer.Option(help="Start from an empty database.")] = True,
+    verbose: Annotated[bool, typer.Option("-v", help="Log every event.")] = False,
+) -> None:
+    """Run the whole pipeline on the sample district in one process.
+
+    Plays video through the AI cameras, runs the detector and the algorithms, routes events by
+    the dispatch plans and opens tasks. With no GRIDWATCH_DB_URL / GRIDWATCH_REDIS_URL set it uses
+    a SQLite file and an embedded Valkey server, so nothing has to be set up by hand.
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = Settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    if fresh and settings.db_url is None:
+        (settings.data_dir / "gridwatch.db").unlink(missing_ok=True)
+    try:
+        district = load_district(config)
+    except ConfigError as e:
+        console.print(str(e), markup=False)
+        raise typer.Exit(1) from None
+    services = open_services(settings)
+    create_demo_accounts(services.store, district, DEMO_PASSWORD, utc_now)
+    runtime = EmbeddedRuntime(config, services, settings, district=district)
+    server = None
+    try:
+        runtime.start()
+        if not headless:
+            server = _start_web(runtime, host, port)
+            console.print(f"[bold]gridwatch ops centre: http://{host}:{port}[/bold]")
+            console.print(
+                f"demo accounts (password [bold]{DEMO_PASSWORD}[/bold]): duty, "
+                "dispatcher, admin, engineer, sq-traffic-member … and grid leaders "
+                "gl001 … gl122"
+            )
+        console.print(
+            f"analysing {len(district.ai_devices)} AI cameras and "
+            f"{len(district.sensors)} sensors of {district.organisation.district}"
+            + (f" for {duration:.0f} s" if duration else "; Ctrl-C stops")
+        )
+        _wait(duration)
+    finally:
+        runtime.stop()
+        summary = runtime.summary()
+        if server is not None:
+            server.should_exit = True
+        services.close()
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary)
+
+
+def _wait(duration: float | None) -> None:
+    deadline = None if duration is None else time.monotonic() + duration
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        console.print("stopping…")
+
+
+def _start_web(runtime: EmbeddedRuntime, host: str, port: int):  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from gridwatch.ops.app import create_app
+    from gridwatch.ops.context import OpsContext
+
+    s = runtime.services
+    app = create_app(OpsContext(runtime.district, s.store, s.evidence, s.hot))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    threading.Thread(target=server.run, name="web", daemon=True).start()
+    return server
+
+
+def _print_summary(s: dict) -> None:  # type: ignore[type-arg]
+    console.print(
+        f"frames analysed {s['frames_analysed']} (received {s['frames_received']}, "
+        f"bad {s['bad_frames']}, dropped stale {s['frames_dropped_stale']}), "
+        f"findings {s['findings']}, events {s['events']}"
+    )
+    console.print(f"tasks by state: {s['tasks_by_state']}")
+    for e in s["event_list"]:
+        console.print(
+            f"  {e['event_type']} on {e['device_id']} → {e['assignee']} by "
+            f"{e['plan']} [{e['task_state']}] evidence {e['evidence_path']}"
+        )

@@ -1,0 +1,20 @@
+"""`gridwatch`: the command line. One module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from gridwatch.cli import config_cmd, demo
+
+app = typer.Typer(
+    name="gridwatch",
+    help="Event-driven governance pipeline for city districts: AI detectors on camera frames and "
+    "sensor readings, dispatch plans, and closed-loop tasks for grid leaders and squads.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(demo.demo)
+app.command("check-config")(config_cmd.check_config)
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,514 @@
+"""Typed configuration of a district deployment.
+
+Every model forbids unknown keys so a typo fails at load time instead of being silently ignored,
+and every field has a title/description so `gridwatch config schema` documents itself.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+def parse_duration(text: str | int | float | timedelta) -> timedelta:
+    """Parse `90s`, `15m`, `4h`, `1d2h` or a number of seconds."""
+    if isinstance(text, timedelta):
+        return text
+    if isinstance(text, int | float):
+        if text < 0:
+            raise ValueError("duration must not be negative")
+        return timedelta(seconds=text)
+    m = _DURATION.match(text.strip())
+    if not m or not any(m.groups()):
+        raise ValueError(f"invalid duration {text!r}: use e.g. 90s, 15m, 4h, 1d")
+    d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    return timedelta(days=d, hours=h, minutes=mi, seconds=s)
+
+
+class Duration(timedelta):
+    """A timedelta that accepts `15m`-style strings in config files."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(
+            parse_duration,
+            core_schema.timedelta_schema(),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda v: f"{int(v.total_seconds())}s"
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, _core: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "string", "pattern": _DURATION.pattern, "examples": ["30m", "4h"]}
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+Point = tuple[float, float]
+
+
+def _polygon_area(points: list[Point]) -> float:
+    area = 0.0
+    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+        area += x1 * y2 - x2 * y1
+    return abs(area) / 2
+
+
+class Zone(Strict):
+    id: Id = Field(title="Zone id", description="Unique within the camera.")
+    name: str = Field("", title="Name", description="Human name shown on evidence pictures.")
+    kind: Literal[
+        "lane",
+        "no_parking",
+        "fire_lane",
+        "non_motor_parking",
+        "restricted",
+        "river",
+        "river_bank",
+        "sidewalk",
+        "road",
+        "square",
+    ] = Field(title="Zone kind", description="What the area is; algorithms select zones by kind.")
+    polygon: list[Point] = Field(
+        title="Polygon",
+        description="Vertices in image coordinates normalised to 0-1 (x right, y down); ≥3 points.",
+    )
+    direction: Point | None = Field(
+        None,
+        title="Lawful direction",
+        description="Unit-free vector (dx, dy) of lawful travel, for wrong-way detection.",
+    )
+
+    @field_validator("polygon")
+    @classmethod
+    def _valid_polygon(cls, v: list[Point]) -> list[Point]:
+        if len(v) < 3:
+            raise ValueError(f"needs ≥3 points, got {len(v)}")
+        for i, (x, y) in enumerate(v):
+            if not (0.0 <= x <= 1.0 and 0.0 <= y <= 1.0):
+                raise ValueError(f"point {i} ({x}, {y}) is outside 0-1")
+        if _polygon_area(v) < 1e-6:
+            raise ValueError("polygon has no area (points are collinear or repeated)")
+        return v
+
+
+class Location(Strict):
+    lon: float = Field(ge=-180, le=180, title="Longitude", description="WGS-84 degrees.")
+    lat: float = Field(ge=-90, le=90, title="Latitude", description="WGS-84 degrees.")
+
+
+# --------------------------------------------------------------------------- devices
+
+
+class FileSource(Strict):
+    kind: Literal["file"] = Field(title="Video file", description="A local video file.")
+    path: str = Field(title="Path", description="Relative to the config directory or absolute.")
+    loop: bool = Field(True, title="Loop", description="Start again at the end of the file.")
+    realtime: bool = Field(
+        True, title="Real time", description="Pace frames at the file's frame rate."
+    )
+
+
+class ImagesSource(Strict):
+    kind: Literal["images"] = Field(title="Image folder", description="Still images in turn.")
+    paths: list[str] = Field(min_length=1, title="Images", description="Image files or folders.")
+    interval_s: float = Field(1.0, gt=0, title="Interval", description="Seconds per image.")
+
+
+class RtspSource(Strict):
+    kind: Literal["rtsp"] = Field(title="RTSP stream", description="RTSP/RTP video.")
+    url: str = Field(pattern=r"^rtsps?://", title="URL", description="rtsp://host:port/path")
+    transport: Literal["tcp", "udp"] = Field("tcp", title="Transport", description="RTP carrier.")
+
+
+class MjpegSource(Strict):
+    kind: Literal["mjpeg"] = Field(title="HTTP MJPEG", description="multipart/x-mixed-replace.")
+    url: str = Field(pattern=r"^https?://", title="URL", description="http://host/stream")
+
+
+class SnapshotSource(Strict):
+    kind: Literal["snapshot"] = Field(title="HTTP snapshot", description="Poll a JPEG URL.")
+    url: str = Field(pattern=r"^https?://", title="URL", description="http://host/snapshot.jpg")
+    interval_s: float = Field(1.0, gt=0, title="Interval", description="Seconds between polls.")
+
+
+class SimulatorSource(Strict):
+    kind: Literal["simulator"] = Field(
+        title="Simulator", description="Synthetic readings (sensors) generated in process."
+    )
+    profile: Literal["steady", "rising", "storm", "pollution", "noisy"] = Field(
+        "steady", title="Profile", description="Shape of the synthetic series."
+    )
+    interval_s: float = Field(10.0, gt=0, title="Interval", description="Seconds per reading.")
+    seed: int = Field(0, title="Seed", description="Random seed for reproducible series.")
+
+
+CameraSource = Annotated[
+    FileSource | ImagesSource | RtspSource | MjpegSource | SnapshotSource,
+    Field(discriminator="kind"),
+]
+
+
+class MqttSource(Strict):
+    kind: Literal["mqtt"] = Field(title="MQTT", description="Readings published to MQTT.")
+    topic: str = Field(title="Topic", description="MQTT topic the sensor publishes to.")
+
+
+class HttpPushSource(Strict):
+    kind: Literal["http_push"] = Field(title="HTTP push", description="Readings POSTed to /api.")
+
+
+SensorSource = Annotated[SimulatorSource | MqttSource | HttpPushSource, Field(discriminator="kind")]
+
+Quantity = Literal["water_level", "water_quality", "rainfall"]
+
+
+class DeviceBase(Strict):
+    id: Id = Field(title="Device id", description="Unique across the district; Kafka key.")
+    name: str = Field(title="Name", description="Shown in the ops centre.")
+    grid: Id = Field(title="Grid", description="Grid the device watches (responsibility).")
+    scene: Id | None = Field(None, title="Scene", description="Smart scene it belongs to, if any.")
+    location: Location = Field(title="Location", description="Where the device is mounted.")
+    make: str = Field("", title="Make", description="Vendor/model, for maintenance.")
+    offline_grace: Duration = Field(
+        Duration(minutes=5),
+        title="Offline grace",
+        description="Silence after which the device is reported offline.",
+    )
+
+
+class Camera(DeviceBase):
+    kind: Literal["camera"] = Field(title="Kind", description="A camera sending frames.")
+    source: CameraSource = Field(title="Source", description="Where frames come from.")
+    sample_fps: float = Field(
+        1.0, gt=0, le=30, title="Sample rate", description="Frames per second to analyse."
+    )
+    zones: list[Zone] = Field(default_factory=list, title="Zones", description="Areas of interest.")
+    algorithms: list[Id] = Field(
+        default_factory=list,
+        title="Algorithms",
+        description="Vision algorithms run on this camera; empty = viewing only.",
+    )
+
+    @model_validator(mode="after")
+    def _unique_zone_ids(self) -> Camera:
+        seen: set[str] = set()
+        for z in self.zones:
+            if z.id in seen:
+                raise ValueError(f"duplicate zone id {z.id!r}")
+            seen.add(z.id)
+        return self
+
+
+class Sensor(DeviceBase):
+    kind: Literal["sensor"] = Field(title="Kind", description="An IoT sensor sending readings.")
+    quantity: Quantity = Field(title="Quantity", description="What the sensor measures.")
+    unit: str = Field(title="Unit", description="Unit of its readings (m, NTU, mm/h …).")
+    source: SensorSource = Field(title="Source", description="How readings arrive.")
+
+
+Device = Annotated[Camera | Sensor, Field(discriminator="kind")]
+
+
+class DevicesFile(Strict):
+    devices: list[Device] = Field(title="Devices", description="All sensing devices.")
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+class Brigade(Strict):
+    id: Id = Field(title="Id", description="Brigade id.")
+    name: str = Field(title="Name", description="e.g. 综合行政执法大队")
+    duty_officer: str = Field(title="Duty officer", description="Name on the duty desk.")
+
+
+class Squad(Strict):
+    id: Id = Field(title="Id", description="Squad id.")
+    name: str = Field(title="Name", description="e.g. 交通秩序小队")
+    speciality: str = Field(title="Speciality", description="What the squad handles.")
+    leader: str = Field(title="Leader", description="Squad leader (escalation target).")
+    communities: list[Id] = Field(
+        default_factory=list, title="Communities", description="Patrol area; empty = district."
+    )
+
+
+class Community(Strict):
+    id: Id = Field(title="Id", description="Community id.")
+    name: str = Field(title="Name", description="Village or urban community name.")
+    kind: Literal["village", "urban"] = Field(title="Kind", description="村 or 社区.")
+    grid_force: str = Field(title="Grid force", description="Name of its grid force (网格力量).")
+
+
+class Grid(Strict):
+    id: Id = Field(title="Id", description="Grid id.")
+    name: str = Field(title="Name", description="Grid name.")
+    community: Id = Field(title="Community", description="Owning community.")
+    leader: Id = Field(title="Grid leader", description="Grid leader id.")
+    area: list[Point] = Field(
+        title="Area", description="Outline in map coordinates normalised to 0-1 (x east, y south)."
+    )
+
+    @field_validator("area")
+    @classmethod
+    def _valid_area(cls, v: list[Point]) -> list[Point]:
+        return Zone._valid_polygon(v)  # same rules as a camera zone
+
+
+class GridLeader(Strict):
+    id: Id = Field(title="Id", description="Grid leader id (also the login name).")
+    name: str = Field(title="Name", description="Person's name.")
+    grid: Id = Field(title="Grid", description="The grid they lead.")
+    phone: str = Field("", title="Phone", description="Contact number.")
+
+
+class Scene(Strict):
+    id: Id = Field(title="Id", description="Scene id.")
+    name: str = Field(title="Name", description="e.g. 华岩旅游风景区")
+    description: str = Field("", title="Description", description="What the scene watches.")
+
+
+class Organisation(Strict):
+    district: str = Field(title="District", description="Sub-district name.")
+    brigade: Brigade = Field(title="Brigade", description="The one enforcement brigade.")
+    squads: list[Squad] = Field(title="Squads", description="Specialised squads.")
+    communities: list[Community] = Field(title="Communities", description="Villages/communities.")
+    grids: list[Grid] = Field(title="Grids", description="Smallest areas of responsibility.")
+    grid_leaders: list[GridLeader] = Field(title="Grid leaders", description="One per grid.")
+    scenes: list[Scene] = Field(default_factory=list, title="Scenes", description="Smart scenes.")
+
+
+# --------------------------------------------------------------------------- algorithms
+
+
+class AlgorithmConfig(Strict):
+    id: Id = Field(title="Id", description="Registered plugin name, e.g. lane_occupation.")
+    name: str = Field(title="Name", description="Display name (zh-CN).")
+    kind: Literal["vision", "sensor"] = Field(title="Kind", description="Input it analyses.")
+    mode: Literal["live", "shadow", "off"] = Field(
+        "live", title="Mode", description="shadow = record findings, dispatch nothing."
+    )
+    severity: Literal["minor", "major", "critical"] = Field(
+        "minor", title="Severity", description="Default severity of its events."
+    )
+    quantity: Quantity | None = Field(
+        None, title="Quantity", description="Sensor algorithms: which readings they analyse."
+    )
+    params: dict[str, Any] = Field(
+        default_factory=dict,
+        title="Parameters",
+        description="Validated against the plugin's own parameter schema.",
+    )
+
+    @model_validator(mode="after")
+    def _sensor_needs_quantity(self) -> AlgorithmConfig:
+        if self.kind == "sensor" and self.quantity is None:
+            raise ValueError("sensor algorithms need a quantity")
+        return self
+
+
+class AlgorithmsFile(Strict):
+    detector: str = Field(
+        "nanodet", title="Detector", description="Model file stem under models/ (nanodet)."
+    )
+    algorithms: list[AlgorithmConfig] = Field(title="Algorithms", description="The catalogue.")
+
+
+# --------------------------------------------------------------------------- dispatch plans
+
+MATCHER = re.compile(r'^\s*([a-z_]+)\s*(=~|!~|!=|=)\s*"?(.*?)"?\s*$')
+MATCH_LABELS = (
+    "event_type",
+    "algorithm",
+    "scene",
+    "community",
+    "grid",
+    "device",
+    "severity",
+    "source",
+)
+
+
+class Deadlines(Strict):
+    accept: Duration | None = Field(None, title="Accept within", description="From dispatch.")
+    handle: Duration | None = Field(None, title="Handle within", description="From dispatch.")
+    verify: Duration | None = Field(None, title="Verify within", description="From feedback.")
+
+
+class Route(Strict):
+    id: Id = Field(title="Id", description="Route id, shown in explanations.")
+    name: str = Field("", title="Name", description="Plan name, e.g. 机动车占道分拨预案.")
+    matchers: list[str] = Field(
+        default_factory=list,
+        title="Matchers",
+        description='label op "value"; ops = != =~ !~; labels: ' + ", ".join(MATCH_LABELS),
+    )
+    receiver: str | None = Field(
+        None,
+        title="Handling unit",
+        description="squad:<id> | grid_force:<community id|{community}> | brigade (inherited).",
+    )
+    verifier: str | None = Field(
+        None,
+        title="Verifier",
+        description="grid_leader (of the event's grid) | brigade | squad:<id> (inherited).",
+    )
+    deadlines: Deadlines | None = Field(
+        None, title="Deadlines", description="Per-step deadlines (inherited per field)."
+    )
+    fallback: bool = Field(
+        False, title="Fallback", description="A catch-all route: matches count as plan gaps."
+    )
+    continue_: bool = Field(
+        False,
+        alias="continue",
+        title="Continue",
+        description="Keep matching siblings after this route matched.",
+    )
+    routes: list[Route] = Field(default_factory=list, title="Child routes", description="")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("matchers")
+    @classmethod
+    def _valid_matchers(cls, v: list[str]) -> list[str]:
+        for m in v:
+            parsed = MATCHER.match(m)
+            if not parsed:
+                raise ValueError(f'matcher {m!r} must look like label=~"value"')
+            label, op, value = parsed.groups()
+            if label not in MATCH_LABELS:
+                raise ValueError(f"matcher {m!r}: unknown label {label!r}")
+            if op in ("=~", "!~"):
+                try:
+                    re.compile(value)
+                except re.error as e:
+                    raise ValueError(f"matcher {m!r}: bad regex: {e}") from e
+        return v
+
+    @field_validator("receiver")
+    @classmethod
+    def _valid_receiver(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^(brigade|squad:[\w.-]+|grid_force:[\w.{}-]+)$", v):
+            raise ValueError(f"receiver {v!r}: use brigade, squad:<id> or grid_force:<community>")
+        return v
+
+
+class PlansFile(Strict):
+    route: Route = Field(title="Routing tree", description="Root route: defaults for all plans.")
+
+    @model_validator(mode="after")
+    def _root_complete(self) -> PlansFile:
+        r = self.route
+        if r.matchers:
+            raise ValueError("the root route must not have matchers (it catches everything)")
+        if r.receiver is None or r.verifier is None or r.deadlines is None:
+            raise ValueError("the root route needs receiver, verifier and deadlines")
+        return self
+
+
+# --------------------------------------------------------------------------- emergency plans
+
+
+class ChecklistItem(Strict):
+    step: str = Field(title="Step", description="What must be done.")
+    unit: str = Field(title="Unit", description="brigade | squad:<id> | grid_force:<community>.")
+    within: Duration = Field(title="Within", description="Deadline from activation.")
+
+
+class EmergencyPlan(Strict):
+    id: Id = Field(title="Id", description="Plan id.")
+    name: str = Field(title="Name", description="e.g. 跳磴河水污染应急预案")
+    hazard: Literal[
+        "river_pollution", "flash_flood", "waterlogging", "fire", "landslide", "crowd", "other"
+    ] = Field(title="Hazard", description="What the plan responds to.")
+    triggers: list[str] = Field(
+        default_factory=list, title="Triggers", description="Event types that activate it."
+    )
+    posts: list[str] = Field(default_factory=list, title="Posts", description="Duty posts.")
+    communities: list[Id] = Field(title="Communities", description="Communities it covers.")
+    grids: list[Id] = Field(title="Grids", description="Grids it covers.")
+    checklist: list[ChecklistItem] = Field(
+        min_length=1, title="Checklist", description="Tasks created when it is activated."
+    )
+
+
+class EmergencyPlansFile(Strict):
+    emergency_plans: list[EmergencyPlan] = Field(title="Emergency plans", description="")
+
+
+# --------------------------------------------------------------------------- whole district
+
+
+class District(Strict):
+    organisation: Organisation
+    devices: list[Camera | Sensor]
+    detector: str
+    algorithms: list[AlgorithmConfig]
+    plans: PlansFile
+    emergency_plans: list[EmergencyPlan]
+
+    @cached_property
+    def _index(self) -> dict[str, dict[str, Any]]:
+        o = self.organisation
+        return {
+            "grid": {g.id: g for g in o.grids},
+            "device": {d.id: d for d in self.devices},
+            "algorithm": {a.id: a for a in self.algorithms},
+            "community": {c.id: c for c in o.communities},
+            "squad": {s.id: s for s in o.squads},
+            "leader": {gl.id: gl for gl in o.grid_leaders},
+        }
+
+    def grid(self, grid_id: str) -> Grid:
+        return self._index["grid"][grid_id]  # type: ignore[no-any-return]
+
+    def device(self, device_id: str) -> Camera | Sensor:
+        return self._index["device"][device_id]  # type: ignore[no-any-return]
+
+    def algorithm(self, algo_id: str) -> AlgorithmConfig:
+        return self._index["algorithm"][algo_id]  # type: ignore[no-any-return]
+
+    def community(self, community_id: str) -> Community:
+        return self._index["community"][community_id]  # type: ignore[no-any-return]
+
+    def squad(self, squad_id: str) -> Squad:
+        return self._index["squad"][squad_id]  # type: ignore[no-any-return]
+
+    def grid_leader(self, leader_id: str) -> GridLeader:
+        return self._index["leader"][leader_id]  # type: ignore[no-any-return]
+
+    @cached_property
+    def grid_leader_of(self) -> dict[str, str]:
+        """grid id -> its leader's id"""
+        return {g.id: g.leader for g in self.organisation.grids}
+
+    @property
+    def cameras(self) -> list[Camera]:
+        return [d for d in self.devices if isinstance(d, Camera)]
+
+    @property
+    def sensors(self) -> list[Sensor]:
+        return [d for d in self.devices if isinstance(d, Sensor)]
+
+    @property
+    def ai_devices(self) -> list[Camera]:
+        return [c for c in self.cameras if c.algorithms]

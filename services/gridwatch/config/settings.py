@@ -1,0 +1,22 @@
+"""Process settings from the environment (GRIDWATCH_*): where the services are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRIDWATCH_", extra="ignore")
+
+    db_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: a SQLite file in the data directory."
+    )
+    redis_url: str | None = Field(
+        None, description="Redis URL; default: start an embedded Valkey server."
+    )
+    kafka_url: str | None = Field(None, description="Kafka bootstrap servers, e.g. kafka://h:9092.")
+    data_dir: Path = Field(Path(".gridwatch"), description="Evidence, SQLite file, logs.")
+    detector_threads: int = Field(2, ge=1, description="ONNX Runtime intra-op threads.")

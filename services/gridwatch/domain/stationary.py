@@ -1,0 +1,89 @@
+"""Objects that stay put: parked vehicles, abandoned bags, stalls.
+
+A stationary object is recognised by its box overlapping the same place frame after frame (IoU),
+which is robust to the class flipping between car/bus/truck that small detectors show on one
+vehicle. It survives short detection gaps (occlusion by passers-by, missed frames).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from gridwatch.domain.detections import FloatArray, box_iou
+
+
+@dataclass
+class Stationary:
+    key: str
+    box: FloatArray
+    first_seen: datetime
+    last_seen: datetime
+    hits: int = 1
+    best_confidence: float = 0.0
+    class_votes: dict[int, int] = field(default_factory=dict)
+    reported: bool = False
+
+    def dwell(self) -> timedelta:
+        return self.last_seen - self.first_seen
+
+    @property
+    def class_id(self) -> int:
+        return max(self.class_votes, key=lambda c: self.class_votes[c])
+
+
+@dataclass
+class StationaryTracker:
+    min_iou: float = 0.5
+    max_gap: timedelta = timedelta(seconds=30)
+    smoothing: float = 0.8  # weight of the old box: a parked object barely moves
+    objects: list[Stationary] = field(default_factory=list)
+
+    def update(
+        self,
+        boxes: FloatArray,
+        confidences: FloatArray,
+        class_ids: np.ndarray,
+        now: datetime,
+        key_prefix: str,
+    ) -> list[Stationary]:
+        """Match this frame's boxes to known objects; return the objects seen in this frame."""
+        self.objects = [o for o in self.objects if now - o.last_seen <= self.max_gap]
+        known = np.stack([o.box for o in self.objects]) if self.objects else np.zeros((0, 4))
+        iou = box_iou(boxes.astype(np.float32), known.astype(np.float32))
+        seen: list[Stationary] = []
+        taken: set[int] = set()
+        # Greedy by best overlap: few objects per zone, so this is cheap and deterministic.
+        order = np.argsort(-iou.max(axis=1)) if iou.size else np.arange(len(boxes))
+        for i in order:
+            j = -1
+            if iou.size:
+                candidates = [(iou[i, k], k) for k in range(len(self.objects)) if k not in taken]
+                if candidates:
+                    best, k = max(candidates)
+                    if best >= self.min_iou:
+                        j = k
+            conf, cls = float(confidences[i]), int(class_ids[i])
+            if j >= 0:
+                obj = self.objects[j]
+                taken.add(j)
+                obj.box = self.smoothing * obj.box + (1 - self.smoothing) * boxes[i]
+                obj.last_seen = now
+                obj.hits += 1
+                obj.best_confidence = max(obj.best_confidence, conf)
+                obj.class_votes[cls] = obj.class_votes.get(cls, 0) + 1
+            else:
+                x1, y1, x2, y2 = (int(v) for v in boxes[i])
+                obj = Stationary(
+                    key=f"{key_prefix}@{x1},{y1},{x2},{y2}",
+                    box=boxes[i].astype(np.float32).copy(),
+                    first_seen=now,
+                    last_seen=now,
+                    best_confidence=conf,
+                    class_votes={cls: 1},
+                )
+                self.objects.append(obj)
+            seen.append(obj)
+        return seen

@@ -1,0 +1,276 @@
+"""The case loop as a state machine: who may move a task from which state to which, and the audit
+record each move leaves. Pure: the caller passes the time and persists the results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class State(StrEnum):
+    REPORTED = "reported"
+    FILED = "filed"
+    REJECTED = "rejected"
+    DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"
+    HANDLING = "handling"
+    HANDLED = "handled"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    EVALUATED = "evaluated"
+    RETURNED = "returned"
+    MERGED = "merged"
+
+
+OPEN_STATES = frozenset(
+    {
+        State.REPORTED,
+        State.FILED,
+        State.DISPATCHED,
+        State.ACCEPTED,
+        State.HANDLING,
+        State.HANDLED,
+        State.VERIFIED,
+        State.RETURNED,
+    }
+)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    DUTY_OFFICER = "duty_officer"
+    DISPATCHER = "dispatcher"
+    SQUAD_MEMBER = "squad_member"
+    GRID_LEADER = "grid_leader"
+    ALGO_ENGINEER = "algo_engineer"
+    SYSTEM = "system"
+
+
+class Action(StrEnum):
+    FILE = "file"
+    REJECT = "reject"
+    DISPATCH = "dispatch"
+    ACCEPT = "accept"
+    RETURN = "return"
+    START = "start"
+    FEEDBACK = "feedback"
+    VERIFY = "verify"
+    REWORK = "rework"
+    CLOSE = "close"
+    EVALUATE = "evaluate"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    MERGE = "merge"
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    role: Role
+    squad: str | None = None
+    grid: str | None = None
+    community: str | None = None
+
+
+SYSTEM = Actor("system", Role.SYSTEM)
+DESK = frozenset({Role.DUTY_OFFICER, Role.DISPATCHER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[State]
+    target: State | None  # None: the state does not change (extension requests)
+    who: str  # "desk" | "assignee" | "verifier" | "desk_or_system"
+    needs_note: bool = False
+
+
+S = State
+RULES: dict[Action, Rule] = {
+    Action.FILE: Rule(frozenset({S.REPORTED}), S.FILED, "desk_or_system"),
+    Action.REJECT: Rule(frozenset({S.REPORTED, S.FILED}), S.REJECTED, "desk", needs_note=True),
+    Action.DISPATCH: Rule(frozenset({S.FILED, S.RETURNED}), S.DISPATCHED, "desk_or_system"),
+    Action.ACCEPT: Rule(frozenset({S.DISPATCHED}), S.ACCEPTED, "assignee"),
+    Action.RETURN: Rule(
+        frozenset({S.DISPATCHED, S.ACCEPTED}), S.RETURNED, "assignee", needs_note=True
+    ),
+    Action.START: Rule(frozenset({S.ACCEPTED}), S.HANDLING, "assignee"),
+    Action.FEEDBACK: Rule(
+        frozenset({S.ACCEPTED, S.HANDLING}), S.HANDLED, "assignee", needs_note=True
+    ),
+    Action.VERIFY: Rule(frozenset({S.HANDLED}), S.VERIFIED, "verifier"),
+    Action.REWORK: Rule(frozenset({S.HANDLED}), S.HANDLING, "verifier", needs_note=True),
+    Action.CLOSE: Rule(frozenset({S.VERIFIED}), S.CLOSED, "desk"),
+    Action.EVALUATE: Rule(frozenset({S.CLOSED}), S.EVALUATED, "desk"),
+    Action.REQUEST_EXTENSION: Rule(
+        frozenset({S.ACCEPTED, S.HANDLING}), None, "assignee", needs_note=True
+    ),
+    Action.APPROVE_EXTENSION: Rule(frozenset({S.ACCEPTED, S.HANDLING}), None, "desk"),
+    Action.MERGE: Rule(
+        frozenset({S.REPORTED, S.FILED, S.DISPATCHED}), S.MERGED, "desk", needs_note=True
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    task_id: str
+    event_id: str
+    state: State
+    grid: str
+    community: str
+    assignee: str  # unit: "squad:<id>", "grid_force:<community>", "brigade"
+    verifier: str  # "grid_leader:<id>", "brigade", "squad:<id>"
+    created_at: datetime
+    route_id: str | None = None
+    route_name: str | None = None
+    accept_by: datetime | None = None
+    handle_by: datetime | None = None
+    verify_within: timedelta | None = None
+    verify_by: datetime | None = None
+    rework_count: int = 0
+    extension_requested: timedelta | None = None
+    extension_count: int = 0
+    merged_into: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    task_id: str
+    action: Action
+    actor: str
+    role: Role
+    at: datetime
+    from_state: State
+    to_state: State
+    note: str = ""
+    attachment: str | None = None
+
+
+class TransitionError(ValueError):
+    """The action is not allowed: wrong state, wrong person, or missing note."""
+
+    def __init__(self, message: str, *, forbidden: bool = False) -> None:
+        super().__init__(message)
+        self.forbidden = forbidden  # True: the actor may not do it (HTTP 403), else 409/422
+
+
+def is_assignee(actor: Actor, task: Task) -> bool:
+    kind, _, ref = task.assignee.partition(":")
+    if actor.role is Role.ADMIN:
+        return True
+    if kind == "squad":
+        return actor.role is Role.SQUAD_MEMBER and actor.squad == ref
+    if kind == "grid_force":
+        return actor.role is Role.GRID_LEADER and actor.community == ref
+    if kind == "brigade":
+        return actor.role in (Role.DISPATCHER, Role.DUTY_OFFICER)
+    return False
+
+
+def is_verifier(actor: Actor, task: Task) -> bool:
+    kind, _, ref = task.verifier.partition(":")
+    if actor.role in (Role.ADMIN, Role.DUTY_OFFICER, Role.DISPATCHER):
+        return True  # the brigade may always verify
+    if kind == "grid_leader":
+        return actor.role is Role.GRID_LEADER and actor.user_id == ref
+    if kind == "squad":
+        return actor.role is Role.SQUAD_MEMBER and actor.squad == ref
+    return False
+
+
+def can_see(actor: Actor, task: Task) -> bool:
+    """Grid leaders see their grid's tasks; squad members their squad's; the desk sees all."""
+    if actor.role in (Role.ADMIN, Role.DUTY_OFFICER, Role.DISPATCHER, Role.SYSTEM):
+        return True
+    if actor.role is Role.ALGO_ENGINEER:
+        return True  # read-only: reviews findings and false alarms
+    if actor.role is Role.GRID_LEADER:
+        return actor.grid == task.grid or is_assignee(actor, task)
+    if actor.role is Role.SQUAD_MEMBER:
+        return is_assignee(actor, task)
+    return False
+
+
+def _allowed(who: str, actor: Actor, task: Task) -> bool:
+    if who == "desk_or_system":
+        return actor.role in DESK or actor.role is Role.SYSTEM
+    if who == "desk":
+        return actor.role in DESK
+    if who == "assignee":
+        return is_assignee(actor, task)
+    if who == "verifier":
+        return is_verifier(actor, task)
+    raise AssertionError(who)
+
+
+def transition(
+    task: Task,
+    action: Action,
+    actor: Actor,
+    now: datetime,
+    note: str = "",
+    *,
+    attachment: str | None = None,
+    assignee: str | None = None,
+    extension: timedelta | None = None,
+    merged_into: str | None = None,
+) -> tuple[Task, AuditRecord]:
+    """Apply one action; return the new task and its audit record, or raise TransitionError."""
+    rule = RULES[action]
+    if task.state not in rule.sources:
+        raise TransitionError(f"cannot {action} a task that is {task.state}")
+    if not _allowed(rule.who, actor, task):
+        raise TransitionError(
+            f"{actor.role} {actor.user_id!r} may not {action} task {task.task_id}", forbidden=True
+        )
+    if rule.needs_note and not note.strip():
+        raise TransitionError(f"{action} needs a note (reason)")
+    new = replace(task, state=rule.target or task.state)
+    if action is Action.DISPATCH:
+        new = replace(new, assignee=assignee or task.assignee)
+    elif action is Action.REWORK:
+        new = replace(new, rework_count=task.rework_count + 1, verify_by=None)
+    elif action is Action.FEEDBACK and task.verify_within is not None:
+        new = replace(new, verify_by=now + task.verify_within)
+    elif action is Action.REQUEST_EXTENSION:
+        if extension is None or extension <= timedelta(0):
+            raise TransitionError("request_extension needs a positive extension")
+        new = replace(new, extension_requested=extension)
+    elif action is Action.APPROVE_EXTENSION:
+        if task.extension_requested is None:
+            raise TransitionError("no extension was requested")
+        base = task.handle_by or now
+        new = replace(
+            new,
+            handle_by=base + task.extension_requested,
+            extension_requested=None,
+            extension_count=task.extension_count + 1,
+        )
+    elif action is Action.MERGE:
+        if not merged_into or merged_into == task.task_id:
+            raise TransitionError("merge needs another task id to merge into")
+        new = replace(new, merged_into=merged_into)
+    record = AuditRecord(
+        task_id=task.task_id,
+        action=action,
+        actor=actor.user_id,
+        role=actor.role,
+        at=now,
+        from_state=task.state,
+        to_state=new.state,
+        note=note,
+        attachment=attachment,
+    )
+    return new, record
+
+
+def allowed_actions(task: Task, actor: Actor) -> list[Action]:
+    """What the actor could do next: drives the buttons on task pages."""
+    return [
+        a
+        for a, rule in RULES.items()
+        if task.state in rule.sources
+        and _allowed(rule.who, actor, task)
+        and not (a is Action.APPROVE_EXTENSION and task.extension_requested is None)
+    ]

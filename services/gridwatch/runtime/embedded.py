@@ -1,0 +1,258 @@
+"""The embedded single-process runtime: the same stages as the Faust workers, joined by
+in-process queues, with embedded Redis and a SQLite file when no services are configured.
+
+Threads: one reader per analysed camera (decode + sampling), one detect worker (the detector
+is shared), one dispatch worker, one thread per simulated sensor. A camera keeps at most
+`frame_buffer` frames waiting: when the detector falls behind, the oldest frame is dropped and
+counted. Findings and events are never dropped (unbounded queue to dispatch).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gridwatch.config.loader import load_district
+from gridwatch.config.schema import Camera, District, SimulatorSource
+from gridwatch.config.settings import Settings
+from gridwatch.detect.engine import shared_detector
+from gridwatch.detect.stage import DetectStage, SensorStage
+from gridwatch.dispatch.stage import DispatchStage
+from gridwatch.domain.events import Finding
+from gridwatch.ingest.frames import Frame
+from gridwatch.ingest.simulator import SimulatedSensor
+from gridwatch.ingest.sources import open_camera
+from gridwatch.runtime.clock import Clock, utc_now
+from gridwatch.runtime.embedded_redis import EmbeddedRedis
+from gridwatch.store.evidence import EvidenceStore
+from gridwatch.store.hot_state import HotState
+from gridwatch.store.repository import Store, sqlite_url
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FrameBuffers:
+    """Latest frames per camera; the detect worker serves cameras round-robin."""
+
+    size: int = 2
+    frames: dict[str, deque[Frame]] = field(default_factory=dict)
+    dropped: Counter[str] = field(default_factory=Counter)
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    order: deque[str] = field(default_factory=deque)
+
+    def put(self, frame: Frame, *, wait: bool = False) -> None:
+        """Queue a frame. Live sources drop their oldest waiting frame when full; a file played
+        flat out (`wait`) is held back instead, so every sampled frame is analysed."""
+        with self.cond:
+            buf = self.frames.setdefault(frame.device_id, deque())
+            while wait and len(buf) >= self.size:
+                self.cond.wait(0.1)
+            if len(buf) >= self.size:
+                buf.popleft()  # stale: a newer picture of the same camera is waiting
+                self.dropped[frame.device_id] += 1
+            buf.append(frame)
+            if frame.device_id not in self.order:
+                self.order.append(frame.device_id)
+            self.cond.notify_all()
+
+    def take(self, timeout: float) -> Frame | None:
+        with self.cond:
+            if not self.order and not self.cond.wait(timeout):
+                return None
+            if not self.order:
+                return None
+            device = self.order.popleft()
+            buf = self.frames[device]
+            frame = buf.popleft()
+            if buf:
+                self.order.append(device)
+            self.cond.notify_all()  # a held-back reader may go on
+            return frame
+
+
+@dataclass
+class Services:
+    store: Store
+    hot: HotState
+    evidence: EvidenceStore
+    embedded_redis: EmbeddedRedis | None = None
+
+    def close(self) -> None:
+        if self.embedded_redis is not None:
+            self.embedded_redis.stop()
+        self.store.engine.dispose()
+
+
+def open_services(settings: Settings) -> Services:
+    """Use configured services; start embedded ones for whatever is not configured."""
+    data = settings.data_dir.resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.db_url or sqlite_url(data / "gridwatch.db"))
+    store.migrate()
+    embedded = None
+    redis_url = settings.redis_url
+    if redis_url is None:
+        embedded = EmbeddedRedis(data / "redis").start()
+        redis_url = embedded.url
+        log.info("started embedded Valkey at %s", redis_url)
+    return Services(store, HotState(redis_url), EvidenceStore(data / "evidence"), embedded)
+
+
+class EmbeddedRuntime:
+    def __init__(
+        self,
+        config_dir: Path,
+        services: Services,
+        settings: Settings,
+        *,
+        district: District | None = None,
+        realtime: bool = True,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.config_dir = config_dir
+        self.district = district or load_district(config_dir)
+        self.services, self.settings, self.realtime, self.clock = (
+            services,
+            settings,
+            realtime,
+            clock,
+        )
+        self.stop_event = threading.Event()
+        self.buffers = FrameBuffers()
+        self.findings: queue.Queue[Finding | None] = queue.Queue()
+        self.threads: list[threading.Thread] = []
+        self.source_errors: Counter[str] = Counter()
+        self.frames_received: Counter[str] = Counter()
+        detector = shared_detector(self.district.detector, settings.detector_threads)
+        self.detect = DetectStage(self.district, detector, services.evidence)
+        self.sensors = SensorStage(self.district)
+        self.dispatch = DispatchStage(self.district, services.store, services.hot, clock)
+
+    # ------------------------------------------------------------------ threads
+
+    def _spawn(self, name: str, target: Any, *args: Any) -> None:
+        t = threading.Thread(target=target, args=args, name=name, daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    def _read_camera(self, camera: Camera) -> None:
+        backoff = 1.0
+        while not self.stop_event.is_set():
+            try:
+                source = open_camera(camera, self.config_dir, self.clock, realtime=self.realtime)
+                for frame in source.frames(self.stop_event):
+                    self.frames_received[camera.id] += 1
+                    self.services.hot.heartbeat(camera.id, frame.received_at, state="online")
+                    self.buffers.put(frame, wait=not self.realtime)
+                    backoff = 1.0
+                if not self.realtime:
+                    return  # a finite source played to its end
+            except NotImplementedError as e:
+                log.warning("%s", e)
+                return
+            except Exception as e:  # one broken camera must not stop the others
+                self.source_errors[camera.id] += 1
+                log.warning("camera %s failed: %s; retrying in %.0f s", camera.id, e, backoff)
+                self.services.hot.heartbeat(camera.id, self.clock(), state="error", error=e)
+            if self.stop_event.wait(backoff):
+                return
+            backoff = min(backoff * 2, 60.0)
+
+    def _detect_loop(self) -> None:
+        while not self.stop_event.is_set():
+            frame = self.buffers.take(timeout=0.2)
+            if frame is None:
+                continue
+            try:
+                for f in self.detect.process(frame):
+                    self.findings.put(f)
+            except Exception:
+                self.detect.stats.errors["detect"] += 1
+                log.exception("detection failed on %s frame %d", frame.device_id, frame.seq)
+
+    def _dispatch_loop(self) -> None:
+        while True:
+            f = self.findings.get()
+            if f is None:
+                return
+            try:
+                self.dispatch.handle_finding(f)
+            except Exception:
+                # Kept for a retry rather than lost: SQL is the guard against duplicates.
+                log.exception("dispatch of finding %s failed; retrying", f.finding_id)
+                time.sleep(1)
+                self.findings.put(f)
+
+    def _run_sensor(self, sensor_id: str) -> None:
+        sensor = self.district.device(sensor_id)
+        sim = SimulatedSensor(sensor, self.clock, realtime=self.realtime)  # type: ignore[arg-type]
+        for reading in sim.readings(self.stop_event):
+            self.services.hot.heartbeat(sensor_id, reading.at, state="online", value=reading.value)
+            for f in self.sensors.process(reading):
+                self.findings.put(f)
+
+    def start(self) -> None:
+        for cam in self.district.ai_devices:
+            self._spawn(f"cam-{cam.id}", self._read_camera, cam)
+        for sensor in self.district.sensors:
+            if isinstance(sensor.source, SimulatorSource):
+                self._spawn(f"sensor-{sensor.id}", self._run_sensor, sensor.id)
+        self._spawn("detect", self._detect_loop)
+        self._dispatch_thread = threading.Thread(
+            target=self._dispatch_loop, name="dispatch", daemon=True
+        )
+        self._dispatch_thread.start()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for t in self.threads:
+            t.join(timeout=10)
+        self.findings.put(None)  # drain: findings already made are still dispatched
+        self._dispatch_thread.join(timeout=60)
+
+    # ------------------------------------------------------------------ reporting
+
+    def summary(self) -> dict[str, Any]:
+        store = self.services.store
+        events = []
+        for e in store.list_events(limit=50):
+            task = store.task_for_event(e.event_id)
+            ev_path = self.services.evidence.path(e.evidence_path) if e.evidence_path else None
+            events.append(
+                {
+                    "event_id": e.event_id,
+                    "event_type": e.event_type,
+                    "title": e.title,
+                    "device_id": e.device_id,
+                    "grid": e.grid,
+                    "confidence": e.confidence,
+                    "occurred_at": e.occurred_at.isoformat(),
+                    "evidence_path": str(ev_path) if ev_path else None,
+                    "task_id": task.task_id,
+                    "task_state": task.state.value,
+                    "assignee": task.assignee,
+                    "verifier": task.verifier,
+                    "plan": task.route_id,
+                    "plan_name": task.route_name,
+                }
+            )
+        return {
+            "frames_received": sum(self.frames_received.values()),
+            "frames_analysed": self.detect.stats.frames_analysed,
+            "bad_frames": self.detect.stats.bad_frames,
+            "frames_dropped_stale": sum(self.buffers.dropped.values()),
+            "readings": self.sensors.stats.readings,
+            "findings": store.finding_count(),
+            "events": sum(store.event_counts().values()),
+            "events_by_type": store.event_counts(),
+            "tasks_by_state": store.task_counts(),
+            "source_errors": dict(self.source_errors),
+            "event_list": events,
+        }

@@ -1,0 +1,89 @@
+"""Hot state in Redis: device heartbeats, incident cooldowns and the live feed for the web UI.
+
+Nothing here is critical: after a Redis restart cooldowns may reset, and SQL (unique event ids)
+still guarantees no duplicate task.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis
+
+log = logging.getLogger(__name__)
+
+PREFIX = "gridwatch"
+LIVE_STREAM = f"{PREFIX}:live"
+LIVE_MAXLEN = 10_000
+
+
+class HotState:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.r = redis.Redis.from_url(
+            url,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            health_check_interval=10,
+            decode_responses=True,
+        )
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.r.ping())
+        except redis.RedisError:
+            return False
+
+    def admit_once(self, key: str, token: str, ttl: timedelta) -> bool:
+        """True if `token` holds the cooldown `key` (atomic across workers): the first token
+        in a period wins, and the same token redelivered after a crash is admitted again.
+        When Redis is unreachable we admit: SQL still prevents duplicate tasks."""
+        k = f"{PREFIX}:cooldown:{key}"
+        try:
+            if self.r.set(k, token, nx=True, px=max(1, int(ttl.total_seconds() * 1000))):
+                return True
+            return bool(self.r.get(k) == token)
+        except redis.RedisError as e:
+            log.warning("cooldown check skipped, redis unavailable: %s", e)
+            return True
+
+    def heartbeat(self, device_id: str, at: datetime, **fields: Any) -> None:
+        try:
+            mapping = {"last_seen": at.isoformat(), **{k: str(v) for k, v in fields.items()}}
+            self.r.hset(f"{PREFIX}:device:{device_id}", mapping=mapping)  # type: ignore[arg-type]
+        except redis.RedisError as e:
+            log.debug("heartbeat not recorded: %s", e)
+
+    def device(self, device_id: str) -> dict[str, str]:
+        try:
+            raw: dict[str, str] = self.r.hgetall(f"{PREFIX}:device:{device_id}")  # type: ignore[assignment]
+            return dict(raw)
+        except redis.RedisError:
+            return {}
+
+    def publish(self, kind: str, payload: dict[str, Any]) -> None:
+        try:
+            self.r.xadd(
+                LIVE_STREAM,
+                {"kind": kind, "data": json.dumps(payload, default=str)},
+                maxlen=LIVE_MAXLEN,
+                approximate=True,
+            )
+        except redis.RedisError as e:
+            log.debug("live feed entry dropped: %s", e)
+
+    def read_live(
+        self, last_id: str = "$", block_ms: int = 1000
+    ) -> list[tuple[str, dict[str, Any]]]:
+        try:
+            res: Any = self.r.xread({LIVE_STREAM: last_id}, block=block_ms, count=100)
+        except redis.RedisError:
+            return []
+        out = []
+        for _stream, entries in res or []:
+            for entry_id, fields in entries:
+                out.append((entry_id, {"kind": fields["kind"], **json.loads(fields["data"])}))
+        return out

@@ -1,0 +1,362 @@
+"""The SQL repository: the only place that reads and writes events, tasks and audit records."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gridwatch.domain.events import Event, Finding, stable_id
+from gridwatch.domain.plans import RoutingDecision
+from gridwatch.domain.tasks import (
+    SYSTEM,
+    Action,
+    Actor,
+    AuditRecord,
+    Role,
+    State,
+    Task,
+    transition,
+)
+from gridwatch.store.tables import AuditRow, Base, EventRow, FindingRow, TaskRow, UserRow
+
+
+class NotFound(LookupError):
+    pass
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and use the psycopg 3 driver for them."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(conn: Any, _record: Any) -> None:
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def task_from_row(r: TaskRow) -> Task:
+    return Task(
+        task_id=r.task_id,
+        event_id=r.event_id,
+        state=State(r.state),
+        grid=r.grid,
+        community=r.community,
+        assignee=r.assignee,
+        verifier=r.verifier,
+        created_at=r.created_at,
+        route_id=r.route_id,
+        route_name=r.route_name,
+        accept_by=r.accept_by,
+        handle_by=r.handle_by,
+        verify_within=timedelta(seconds=r.verify_within_s) if r.verify_within_s else None,
+        verify_by=r.verify_by,
+        rework_count=r.rework_count,
+        extension_requested=(
+            timedelta(seconds=r.extension_requested_s) if r.extension_requested_s else None
+        ),
+        extension_count=r.extension_count,
+        merged_into=r.merged_into,
+    )
+
+
+def _task_columns(t: Task) -> dict[str, Any]:
+    return {
+        "state": t.state.value,
+        "assignee": t.assignee,
+        "verifier": t.verifier,
+        "accept_by": t.accept_by,
+        "handle_by": t.handle_by,
+        "verify_by": t.verify_by,
+        "rework_count": t.rework_count,
+        "extension_requested_s": (
+            int(t.extension_requested.total_seconds()) if t.extension_requested else None
+        ),
+        "extension_count": t.extension_count,
+        "merged_into": t.merged_into,
+    }
+
+
+def _audit_row(a: AuditRecord) -> AuditRow:
+    return AuditRow(
+        task_id=a.task_id,
+        action=a.action.value,
+        actor=a.actor,
+        role=a.role.value,
+        at=a.at,
+        from_state=a.from_state.value,
+        to_state=a.to_state.value,
+        note=a.note,
+        attachment=a.attachment,
+    )
+
+
+def routing_json(decision: RoutingDecision) -> dict[str, Any]:
+    p = decision.primary
+    return {
+        "route_id": p.route_id,
+        "route_name": p.route_name,
+        "path": list(p.path),
+        "assignee": p.assignee,
+        "verifier": p.verifier,
+        "fallback": p.fallback,
+        "also": [a.route_id for a in decision.assignments[1:]],
+        "considered": [
+            {"route": c.route_id, "path": list(c.path), "matched": c.matched, "reason": c.reason}
+            for c in decision.considered
+        ],
+    }
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        from gridwatch.store.migrate import upgrade
+
+        upgrade(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as s, s.begin():
+            yield s
+
+    # ----------------------------------------------------------------- findings and events
+
+    def record_finding(self, f: Finding) -> bool:
+        """Store a finding; False if it was already stored (a redelivery)."""
+        row = FindingRow(
+            finding_id=f.finding_id,
+            device_id=f.device_id,
+            algorithm=f.algorithm,
+            event_type=f.event_type,
+            mode=f.mode,
+            incident_key=f.incident_key,
+            confidence=f.confidence,
+            started_at=f.started_at,
+            observed_at=f.observed_at,
+            box=list(f.box) if f.box else None,
+            zone_id=f.zone_id,
+            class_name=f.class_name,
+            value=f.value,
+            model_version=f.model_version,
+            evidence_path=f.evidence_path,
+            summary=f.summary,
+        )
+        return self._insert_once(row)
+
+    def _insert_once(self, row: Base) -> bool:
+        try:
+            with self.session() as s:
+                s.add(row)
+            return True
+        except IntegrityError:
+            return False
+
+    def open_case(self, ev: Event, decision: RoutingDecision, now: datetime) -> tuple[Task, bool]:
+        """Store the event and open its task: reported → filed → dispatched by the system when a
+        plan matched, or left `filed` in the brigade's manual queue when only the fallback did.
+        Idempotent: the same event id returns the existing task and False."""
+        with self.session() as s:
+            existing = s.scalar(select(TaskRow).where(TaskRow.event_id == ev.event_id))
+            if existing is not None:
+                return task_from_row(existing), False
+        a = decision.primary
+        task = Task(
+            task_id=stable_id("tsk", ev.event_id),
+            event_id=ev.event_id,
+            state=State.REPORTED,
+            grid=ev.grid,
+            community=ev.community,
+            assignee="brigade" if a.fallback else a.assignee,
+            verifier=a.verifier,
+            created_at=now,
+            route_id=a.route_id,
+            route_name=a.route_name,
+            verify_within=a.verify_within,
+        )
+        records = []
+        task, rec = transition(task, Action.FILE, SYSTEM, now, f"{ev.source} report")
+        records.append(rec)
+        if not a.fallback:
+            dl = a.deadlines(now)
+            task = dataclasses.replace(task, accept_by=dl["accept_by"], handle_by=dl["handle_by"])
+            task, rec = transition(task, Action.DISPATCH, SYSTEM, now, f"plan {a.route_id}")
+            records.append(rec)
+        event_row = EventRow(
+            **{k: v for k, v in dataclasses.asdict(ev).items() if k != "extra"},
+            received_at=now,
+            routing=routing_json(decision),
+        )
+        if ev.box is not None:
+            event_row.box = list(ev.box)
+        task_row = TaskRow(
+            task_id=task.task_id,
+            event_id=ev.event_id,
+            grid=task.grid,
+            community=task.community,
+            route_id=task.route_id,
+            route_name=task.route_name,
+            created_at=now,
+            updated_at=now,
+            verify_within_s=int(a.verify_within.total_seconds()) if a.verify_within else None,
+            **_task_columns(task),
+        )
+        try:
+            with self.session() as s:
+                s.add(event_row)
+                s.flush()
+                s.add(task_row)
+                s.flush()
+                s.add_all(_audit_row(r) for r in records)
+        except IntegrityError:
+            # Another worker stored the same event first: theirs stands.
+            return self.task_for_event(ev.event_id), False
+        return task, True
+
+    # ----------------------------------------------------------------- tasks
+
+    def task_for_event(self, event_id: str) -> Task:
+        with self.session() as s:
+            row = s.scalar(select(TaskRow).where(TaskRow.event_id == event_id))
+            if row is None:
+                raise NotFound(event_id)
+            return task_from_row(row)
+
+    def get_task(self, task_id: str) -> Task:
+        with self.session() as s:
+            row = s.get(TaskRow, task_id)
+            if row is None:
+                raise NotFound(task_id)
+            return task_from_row(row)
+
+    def act(
+        self,
+        task_id: str,
+        action: Action,
+        actor: Actor,
+        now: datetime,
+        note: str = "",
+        **kwargs: Any,
+    ) -> tuple[Task, AuditRecord]:
+        """Apply a state-machine action under a row lock and record it in the audit trail."""
+        with self.session() as s:
+            row = s.get(TaskRow, task_id, with_for_update=True)
+            if row is None:
+                raise NotFound(task_id)
+            task, record = transition(task_from_row(row), action, actor, now, note, **kwargs)
+            for k, v in _task_columns(task).items():
+                setattr(row, k, v)
+            row.updated_at = now
+            s.add(_audit_row(record))
+        return task, record
+
+    def list_tasks(
+        self,
+        *,
+        states: Sequence[State] | None = None,
+        grid: str | None = None,
+        assignee: str | None = None,
+        limit: int = 200,
+    ) -> list[Task]:
+        q = select(TaskRow).order_by(TaskRow.created_at.desc()).limit(limit)
+        if states:
+            q = q.where(TaskRow.state.in_([s.value for s in states]))
+        if grid:
+            q = q.where(TaskRow.grid == grid)
+        if assignee:
+            q = q.where(TaskRow.assignee == assignee)
+        with self.session() as s:
+            return [task_from_row(r) for r in s.scalars(q)]
+
+    def audit_trail(self, task_id: str) -> list[AuditRecord]:
+        q = select(AuditRow).where(AuditRow.task_id == task_id).order_by(AuditRow.id)
+        with self.session() as s:
+            return [
+                AuditRecord(
+                    task_id=r.task_id,
+                    action=Action(r.action),
+                    actor=r.actor,
+                    role=Role(r.role),
+                    at=r.at,
+                    from_state=State(r.from_state),
+                    to_state=State(r.to_state),
+                    note=r.note,
+                    attachment=r.attachment,
+                )
+                for r in s.scalars(q)
+            ]
+
+    def task_counts(self) -> dict[str, int]:
+        q = select(TaskRow.state, func.count()).group_by(TaskRow.state)
+        with self.session() as s:
+            return {state: int(n) for state, n in s.execute(q)}
+
+    # ----------------------------------------------------------------- events
+
+    def get_event(self, event_id: str) -> EventRow:
+        with self.session() as s:
+            row = s.get(EventRow, event_id)
+            if row is None:
+                raise NotFound(event_id)
+            s.expunge(row)
+            return row
+
+    def list_events(self, limit: int = 100, event_type: str | None = None) -> list[EventRow]:
+        q = select(EventRow).order_by(EventRow.received_at.desc()).limit(limit)
+        if event_type:
+            q = q.where(EventRow.event_type == event_type)
+        with self.session() as s:
+            rows = list(s.scalars(q))
+            s.expunge_all()
+            return rows
+
+    def event_counts(self) -> dict[str, int]:
+        q = select(EventRow.event_type, func.count()).group_by(EventRow.event_type)
+        with self.session() as s:
+            return {t: int(n) for t, n in s.execute(q)}
+
+    def finding_count(self) -> int:
+        with self.session() as s:
+            return int(s.scalar(select(func.count()).select_from(FindingRow)) or 0)
+
+    # ----------------------------------------------------------------- users
+
+    def add_user(self, row: UserRow) -> None:
+        with self.session() as s:
+            s.merge(row)
+
+    def get_user(self, user_id: str) -> UserRow | None:
+        with self.session() as s:
+            row = s.get(UserRow, user_id)
+            if row is not None:
+                s.expunge(row)
+            return row
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
