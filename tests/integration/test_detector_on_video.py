@@ -32,8 +32,9 @@ def detector() -> NanoDetDetector:
 
 
 def clip_frames(sample_fps: float = 1.0) -> list[Frame]:
-    src = VideoFileSource("cam-0001", VTEST, sample_fps, loop=False, realtime=False, start=T0,
-                          clock=lambda: T0)
+    src = VideoFileSource(
+        "cam-0001", VTEST, sample_fps, loop=False, realtime=False, start=T0, clock=lambda: T0
+    )
     return list(src.frames(threading.Event()))
 
 
@@ -50,8 +51,9 @@ def test_the_parked_van_is_detected_as_a_motor_vehicle(detector: NanoDetDetector
 
 def run_lane_rule(detector: NanoDetDetector, polygon: list[tuple[float, float]]) -> list:
     zone = Zone(id="z", kind="lane", polygon=polygon)
-    algo = LaneOccupation(LaneOccupationParams(dwell_s=20, min_confidence=0.3),
-                          DeviceContext("cam-0001", (zone,)))
+    algo = LaneOccupation(
+        LaneOccupationParams(dwell_s=20, min_confidence=0.3), DeviceContext("cam-0001", (zone,))
+    )
     findings = []
     for fr in clip_frames():
         info = FrameInfo(fr.device_id, fr.seq, fr.at, fr.image.shape[1], fr.image.shape[0])

@@ -38,9 +38,24 @@ def test_vtest_van_becomes_a_dispatched_lane_occupation_task(tmp_path: Path, red
 
 def test_demo_command_runs_headless_and_prints_a_json_summary(tmp_path: Path):
     proc = subprocess.run(
-        [sys.executable, "-m", "gridwatch.cli.main", "demo", "--config", str(MINIMAL),
-         "--duration", "40", "--headless", "--json", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=240, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "gridwatch.cli.main",
+            "demo",
+            "--config",
+            str(MINIMAL),
+            "--duration",
+            "40",
+            "--headless",
+            "--json",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads(proc.stdout)

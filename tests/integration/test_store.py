@@ -14,10 +14,21 @@ T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def lane_event(event_id: str = "evt-1", grid: str = "g001") -> Event:
-    return Event(event_id=event_id, event_type="lane_occupation", source="ai", occurred_at=T0,
-                 grid=grid, community="c01", severity="minor", title="机动车占道",
-                 device_id="cam-0001", algorithm="lane_occupation", confidence=0.41,
-                 box=(652.0, 43.0, 723.0, 97.0), zone_id="lane-east")
+    return Event(
+        event_id=event_id,
+        event_type="lane_occupation",
+        source="ai",
+        occurred_at=T0,
+        grid=grid,
+        community="c01",
+        severity="minor",
+        title="机动车占道",
+        device_id="cam-0001",
+        algorithm="lane_occupation",
+        confidence=0.41,
+        box=(652.0, 43.0, 723.0, 97.0),
+        zone_id="lane-east",
+    )
 
 
 def open_lane_case(store: Store, district: District, event: Event):
@@ -41,8 +52,10 @@ def test_dispatched_by_plan_with_deadlines_and_audit(store: Store, minimal_distr
     assert task.route_id != "root"
     assert task.accept_by is not None and task.accept_by > T0
     trail = store.audit_trail(task.task_id)
-    assert [(a.action, a.actor) for a in trail] == [(Action.FILE, "system"),
-                                                    (Action.DISPATCH, "system")]
+    assert [(a.action, a.actor) for a in trail] == [
+        (Action.FILE, "system"),
+        (Action.DISPATCH, "system"),
+    ]
 
 
 def test_transitions_persist_with_actor_and_time(store: Store, minimal_district: District):

@@ -28,10 +28,18 @@ def client(store: Store, minimal_district: District, tmp_path: Path) -> TestClie
 
 @pytest.fixture
 def task_id(store: Store, minimal_district: District) -> str:
-    ev = Event(event_id="evt-api", event_type="lane_occupation", source="ai", occurred_at=T0,
-               grid="g001", community=minimal_district.grid("g001").community,
-               severity="minor", title="机动车占道", device_id="cam-0001",
-               algorithm="lane_occupation")
+    ev = Event(
+        event_id="evt-api",
+        event_type="lane_occupation",
+        source="ai",
+        occurred_at=T0,
+        grid="g001",
+        community=minimal_district.grid("g001").community,
+        severity="minor",
+        title="机动车占道",
+        device_id="cam-0001",
+        algorithm="lane_occupation",
+    )
     d = route_event(minimal_district.plans.route, ev.labels(), minimal_district.grid_leader_of)
     task, _ = store.open_case(ev, d, T0)
     return task.task_id
@@ -76,19 +84,21 @@ def test_wrong_password_is_401(client: TestClient, task_id: str):
 
 
 def test_other_squad_gets_403_and_the_task_is_unchanged(client: TestClient, task_id: str):
-    r = client.post(f"/api/tasks/{task_id}/actions", json={"action": "accept"},
-                    auth=as_user("sq-river-member"))
+    r = client.post(
+        f"/api/tasks/{task_id}/actions", json={"action": "accept"}, auth=as_user("sq-river-member")
+    )
     assert r.status_code == 403
     assert client.get(f"/api/tasks/{task_id}", auth=as_user("duty")).json()["state"] == (
-        "dispatched")
+        "dispatched"
+    )
 
 
 def test_wrong_state_is_409_and_bad_body_is_422(client: TestClient, task_id: str):
-    r = client.post(f"/api/tasks/{task_id}/actions", json={"action": "close"},
-                    auth=as_user("duty"))
+    r = client.post(f"/api/tasks/{task_id}/actions", json={"action": "close"}, auth=as_user("duty"))
     assert r.status_code == 409 and "dispatched" in r.json()["detail"]
-    r = client.post(f"/api/tasks/{task_id}/actions", json={"action": "teleport"},
-                    auth=as_user("duty"))
+    r = client.post(
+        f"/api/tasks/{task_id}/actions", json={"action": "teleport"}, auth=as_user("duty")
+    )
     assert r.status_code == 422
 
 

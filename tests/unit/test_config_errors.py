@@ -35,10 +35,29 @@ def errors_of(d: Path) -> list[str]:
 
 def test_sample_district_has_the_reported_structure():
     c = counts(load_district(SAMPLE))
-    assert {k: c[k] for k in ("devices", "ai_devices", "algorithms", "grids", "communities",
-                              "squads", "grid_leaders", "scenes", "emergency_plans")} == {
-        "devices": 350, "ai_devices": 49, "algorithms": 15, "grids": 122, "communities": 12,
-        "squads": 9, "grid_leaders": 122, "scenes": 2, "emergency_plans": 43,
+    assert {
+        k: c[k]
+        for k in (
+            "devices",
+            "ai_devices",
+            "algorithms",
+            "grids",
+            "communities",
+            "squads",
+            "grid_leaders",
+            "scenes",
+            "emergency_plans",
+        )
+    } == {
+        "devices": 350,
+        "ai_devices": 49,
+        "algorithms": 15,
+        "grids": 122,
+        "communities": 12,
+        "squads": 9,
+        "grid_leaders": 122,
+        "scenes": 2,
+        "emergency_plans": 43,
     }
     assert c["dispatch_plans"] > 0
 
@@ -51,8 +70,9 @@ def test_polygon_with_two_points_names_file_line_and_field(tmp_path: Path):
     d = copy_minimal(tmp_path)
     devices = d / "devices.yaml"
     text = devices.read_text(encoding="utf-8")
-    broken = re.sub(r"polygon: \[\[0\.8, 0\.03\][^\n]*", "polygon: [[0.8, 0.03], [1.0, 0.03]]",
-                    text, count=1)
+    broken = re.sub(
+        r"polygon: \[\[0\.8, 0\.03\][^\n]*", "polygon: [[0.8, 0.03], [1.0, 0.03]]", text, count=1
+    )
     assert broken != text
     devices.write_text(broken, encoding="utf-8")
     line = line_of(devices, "polygon: [[0.8, 0.03], [1.0, 0.03]]")
@@ -76,8 +96,10 @@ def test_unknown_grid_names_file_line_and_field(tmp_path: Path):
     lines[idx] = lines[idx].replace(grid, "g999")
     devices.write_text("\n".join(lines) + "\n", encoding="utf-8")
     errs = errors_of(d)
-    assert any(e.startswith(f"{_rel(devices)}:{idx + 1}: devices[1].grid: unknown grid 'g999'")
-               for e in errs), errs
+    assert any(
+        e.startswith(f"{_rel(devices)}:{idx + 1}: devices[1].grid: unknown grid 'g999'")
+        for e in errs
+    ), errs
 
 
 def test_duplicate_device_id_names_the_second_one(tmp_path: Path):
@@ -99,8 +121,9 @@ def test_unknown_key_and_yaml_syntax_errors(tmp_path: Path):
     plans = d / "plans.yaml"
     plans.write_text("route: [unclosed\n", encoding="utf-8")
     errs = errors_of(d)
-    assert any("organisation.yaml" in e and "colour: Extra inputs are not permitted" in e
-               for e in errs), errs
+    assert any(
+        "organisation.yaml" in e and "colour: Extra inputs are not permitted" in e for e in errs
+    ), errs
     assert any("plans.yaml:2: (document): YAML syntax" in e for e in errs), errs
 
 
@@ -112,8 +135,9 @@ def test_bad_algorithm_parameter_is_checked_against_the_plugin_schema(tmp_path: 
     algos.write_text(text.replace("dwell_s: 20", "dwell_s: -5"), encoding="utf-8")
     line = line_of(algos, "dwell_s: -5")
     errs = errors_of(d)
-    assert any(e.startswith(f"{_rel(algos)}:{line}: algorithms[0].params.dwell_s:")
-               for e in errs), errs
+    assert any(
+        e.startswith(f"{_rel(algos)}:{line}: algorithms[0].params.dwell_s:") for e in errs
+    ), errs
 
 
 def _rel(p: Path) -> str:

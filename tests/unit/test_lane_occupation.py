@@ -22,8 +22,9 @@ def frame(t: float) -> FrameInfo:
 
 
 def vehicle(box: tuple[float, ...], cls: str = "car", conf: float = 0.4) -> Detections:
-    return Detections(np.array([box], np.float32), np.array([conf], np.float32),
-                      np.array([CLASS_ID[cls]]))
+    return Detections(
+        np.array([box], np.float32), np.array([conf], np.float32), np.array([CLASS_ID[cls]])
+    )
 
 
 def run(a: LaneOccupation, seconds: range, det: Detections) -> list:

@@ -19,14 +19,24 @@ TREE = PlansFile.model_validate(
                     "receiver": "squad:sq-traffic",
                     "deadlines": {"handle": "1h"},
                     "routes": [
-                        {"id": "traffic-scenic", "matchers": ['scene="scenic"'],
-                         "receiver": "squad:sq-scenic"},
+                        {
+                            "id": "traffic-scenic",
+                            "matchers": ['scene="scenic"'],
+                            "receiver": "squad:sq-scenic",
+                        },
                     ],
                 },
-                {"id": "notify-all", "matchers": ['severity="critical"'], "continue": True,
-                 "receiver": "squad:sq-emergency"},
-                {"id": "garbage", "matchers": ['event_type="garbage_dumping"', 'grid!="g002"'],
-                 "receiver": "grid_force:{community}"},
+                {
+                    "id": "notify-all",
+                    "matchers": ['severity="critical"'],
+                    "continue": True,
+                    "receiver": "squad:sq-emergency",
+                },
+                {
+                    "id": "garbage",
+                    "matchers": ['event_type="garbage_dumping"', 'grid!="g002"'],
+                    "receiver": "grid_force:{community}",
+                },
             ],
         }
     }
@@ -34,16 +44,25 @@ TREE = PlansFile.model_validate(
 
 
 def labels(**kw: str) -> dict[str, str]:
-    base = {"event_type": "lane_occupation", "grid": "g001", "community": "c01",
-            "scene": "", "severity": "minor", "source": "ai"}
+    base = {
+        "event_type": "lane_occupation",
+        "grid": "g001",
+        "community": "c01",
+        "scene": "",
+        "severity": "minor",
+        "source": "ai",
+    }
     return base | kw
 
 
 def test_first_matching_plan_assigns_its_squad_and_inherits_deadlines():
     d = route_event(TREE, labels(), LEADERS)
     a = d.primary
-    assert (a.route_id, a.assignee, a.verifier) == ("traffic", "squad:sq-traffic",
-                                                      "grid_leader:gl001")
+    assert (a.route_id, a.assignee, a.verifier) == (
+        "traffic",
+        "squad:sq-traffic",
+        "grid_leader:gl001",
+    )
     assert a.handle_within == timedelta(hours=1)  # own
     assert a.accept_within == timedelta(minutes=30)  # inherited from root
     assert not d.fallback

@@ -91,8 +91,14 @@ def test_feedback_starts_the_verification_clock():
 
 
 def test_extension_is_requested_by_the_squad_and_approved_by_the_desk():
-    t, _ = transition(new_task(State.ACCEPTED), Action.REQUEST_EXTENSION, SQUAD, T0, "tow truck",
-                      extension=timedelta(hours=1))
+    t, _ = transition(
+        new_task(State.ACCEPTED),
+        Action.REQUEST_EXTENSION,
+        SQUAD,
+        T0,
+        "tow truck",
+        extension=timedelta(hours=1),
+    )
     with pytest.raises(TransitionError):
         transition(t, Action.APPROVE_EXTENSION, SQUAD, T0)
     t, _ = transition(t, Action.APPROVE_EXTENSION, DUTY, T0)
