@@ -31,6 +31,7 @@ def draw_evidence(
         cv2.rectangle(out, (x1, y1), (x2, y2), BOX_COLOUR, 2)
         (tw, th), _ = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.5, 1)
         ty = y1 - 6 if y1 - th - 8 > 0 else y2 + th + 6
+        x1 = max(0, min(x1, w - tw - 4))  # keep the label inside the picture
         cv2.rectangle(out, (x1, ty - th - 4), (x1 + tw + 4, ty + 4), BOX_COLOUR, -1)
         cv2.putText(
             out, label, (x1 + 2, ty), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA
