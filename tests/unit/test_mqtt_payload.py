@@ -1,0 +1,37 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from gridwatch.domain.readings import BadReading
+from gridwatch.ingest.mqtt_payload import parse_reading
+
+NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+TOPIC = "gridwatch/sensors/wl-001/reading"
+
+
+def test_valid_reading_keeps_device_time():
+    r = parse_reading(
+        TOPIC,
+        b'{"quantity":"water_level","value":2.3,"unit":"m","ts":"2026-03-01T15:59:00+08:00"}',
+        NOW,
+    )
+    assert (r.device_id, r.value, r.unit) == ("wl-001", 2.3, "m")
+    assert r.at == datetime(2026, 3, 1, 7, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("topic", "payload", "reason"),
+    [
+        ("gridwatch/sensors/wl-001", b"{}", "is not gridwatch/sensors/+/reading"),
+        (TOPIC, b"\xff\xfe", "not UTF-8 JSON"),
+        (TOPIC, b"[1, 2]", "must be a JSON object"),
+        (TOPIC, b'{"quantity":"water_level","unit":"m"}', "'value' is missing"),
+        (TOPIC, b'{"quantity":"water_level","value":"high","unit":"m"}', "must be a number"),
+        (TOPIC, b'{"quantity":"water_level","value":NaN,"unit":"m"}', "not a finite number"),
+        (TOPIC, b'{"quantity":"water_level","value":2,"unit":"ft"}', "unit 'ft' is wrong"),
+        (TOPIC, b'{"quantity":"water_level","value":2,"unit":"m","ts":"noon"}', "not ISO 8601"),
+    ],
+)
+def test_bad_payloads_say_what_is_wrong(topic: str, payload: bytes, reason: str):
+    with pytest.raises(BadReading, match=reason):
+        parse_reading(topic, payload, NOW)
