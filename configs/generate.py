@@ -27,6 +27,13 @@ HERE = Path(__file__).resolve().parent
 
 LON0, LON_SPAN = 106.40, 0.10  # x = (lon - LON0) / LON_SPAN
 LAT0, LAT_SPAN = 29.55, 0.08  # y = (LAT0 - lat) / LAT_SPAN
+# Written into organisation.yaml so the ops map and clue locations use the same box.
+MAP_BOX = {
+    "lon_min": LON0,
+    "lon_max": round(LON0 + LON_SPAN, 6),
+    "lat_min": round(LAT0 - LAT_SPAN, 6),
+    "lat_max": LAT0,
+}
 KM_X, KM_Y = 9.7, 8.9  # km per unit of normalised x / y (for road stake numbers)
 
 VTEST = "../../media/vtest.avi"
@@ -313,6 +320,9 @@ ALGORITHMS = [
     ("rainfall", "强降雨预警", "sensor", "major", "rainfall"),
 ]
 ALGORITHM_PARAMS = {"lane_occupation": {"dwell_s": 20, "min_confidence": 0.3, "max_gap_s": 30}}
+# Algorithms whose events a duty officer confirms on the alert wall before they are dispatched:
+# person-based rules with many look-alikes (queues, strollers, anglers, parked stalls).
+ALGORITHM_REVIEW = {"loitering", "street_vending", "abandoned_object", "crowd_gathering"}
 # zone kinds each vision algorithm works on (a camera running it needs at least one of them)
 ALGORITHM_ZONES = {
     "lane_occupation": {"lane"},
@@ -639,6 +649,7 @@ def build_organisation() -> dict[str, Any]:
         "grids": grids,
         "grid_leaders": leaders,
         "scenes": [{"id": i, "name": n, "description": d} for i, n, d in SCENES],
+        "map": Flow(MAP_BOX),
     }
 
 
@@ -900,6 +911,8 @@ def build_algorithms() -> dict[str, Any]:
         entry: dict[str, Any] = {"id": algo_id, "name": name, "kind": kind, "severity": severity}
         if quantity:
             entry["quantity"] = quantity
+        if algo_id in ALGORITHM_REVIEW:
+            entry["review"] = "confirm"
         entry["params"] = dict(ALGORITHM_PARAMS.get(algo_id, {}))
         algorithms.append(entry)
     return {"detector": "nanodet", "algorithms": algorithms}
@@ -1052,6 +1065,7 @@ def build_minimal() -> dict[str, Any]:
         "grids": grids,
         "grid_leaders": gls,
         "scenes": [{"id": i, "name": n, "description": d} for i, n, d in SCENES],
+        "map": Flow(MAP_BOX),
     }
     placer = Placer(org)
     devices = [

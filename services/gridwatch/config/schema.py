@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 from functools import cached_property
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -286,6 +287,33 @@ class Scene(Strict):
     description: str = Field("", title="Description", description="What the scene watches.")
 
 
+class MapBox(Strict):
+    """The lon/lat box the 0-1 map coordinates of grid areas stand for (x east, y south)."""
+
+    lon_min: float = Field(106.40, ge=-180, le=180, title="West", description="Longitude at x=0.")
+    lon_max: float = Field(106.50, ge=-180, le=180, title="East", description="Longitude at x=1.")
+    lat_min: float = Field(29.47, ge=-90, le=90, title="South", description="Latitude at y=1.")
+    lat_max: float = Field(29.55, ge=-90, le=90, title="North", description="Latitude at y=0.")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> MapBox:
+        if self.lon_min >= self.lon_max or self.lat_min >= self.lat_max:
+            raise ValueError("needs lon_min < lon_max and lat_min < lat_max")
+        return self
+
+    def to_map(self, lon: float, lat: float) -> Point:
+        """lon/lat -> normalised map coordinates (x east, y south)."""
+        x = (lon - self.lon_min) / (self.lon_max - self.lon_min)
+        y = (self.lat_max - lat) / (self.lat_max - self.lat_min)
+        return (x, y)
+
+    def to_lonlat(self, x: float, y: float) -> Point:
+        return (
+            self.lon_min + x * (self.lon_max - self.lon_min),
+            self.lat_max - y * (self.lat_max - self.lat_min),
+        )
+
+
 class Organisation(Strict):
     district: str = Field(title="District", description="Sub-district name.")
     brigade: Brigade = Field(title="Brigade", description="The one enforcement brigade.")
@@ -294,6 +322,27 @@ class Organisation(Strict):
     grids: list[Grid] = Field(title="Grids", description="Smallest areas of responsibility.")
     grid_leaders: list[GridLeader] = Field(title="Grid leaders", description="One per grid.")
     scenes: list[Scene] = Field(default_factory=list, title="Scenes", description="Smart scenes.")
+    timezone: str = Field(
+        "Asia/Shanghai",
+        title="Time zone",
+        description="IANA zone of the district: days in KPI trends start at its midnight.",
+    )
+    map: MapBox = Field(
+        default_factory=MapBox,
+        title="Map box",
+        description="Longitude/latitude box of the 0-1 map coordinates used by grid areas.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {v!r} (use an IANA name like Asia/Shanghai)"
+            ) from None
+        return v
 
 
 # --------------------------------------------------------------------------- algorithms
@@ -311,6 +360,13 @@ class AlgorithmConfig(Strict):
     )
     quantity: Quantity | None = Field(
         None, title="Quantity", description="Sensor algorithms: which readings they analyse."
+    )
+    review: Literal["auto", "confirm"] = Field(
+        "auto",
+        title="Human review",
+        description="confirm = its events wait on the ops alert wall until a duty officer "
+        "confirms them (file, then dispatch by plan) or rejects them as false alarms; "
+        "auto = dispatch by plan at once.",
     )
     params: dict[str, Any] = Field(
         default_factory=dict,

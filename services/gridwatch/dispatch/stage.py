@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 from gridwatch.config.schema import District
 from gridwatch.domain.events import Event, Finding, Place, event_from_finding
 from gridwatch.domain.plans import RoutingDecision, route_event
+from gridwatch.domain.silences import silencing
 from gridwatch.domain.tasks import Task
 from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store
+from gridwatch.store.silences import active_silences
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +57,17 @@ class DispatchStage:
         event = event_from_finding(
             finding, self.place_of(finding.device_id), algo.severity, algo.name
         )
-        return self.handle_event(event)
+        return self.handle_event(event, hold=algo.review == "confirm")
 
-    def handle_event(self, event: Event) -> Task:
+    def handle_event(self, event: Event, *, hold: bool = False) -> Task:
+        """Route and open the case. `hold` (or an active silence matching the event) leaves it
+        on the alert wall for a person to confirm instead of dispatching it at once."""
         decision = self.route(event)
-        task, created = self.store.open_case(event, decision, self.clock())
+        now = self.clock()
+        if not hold and silencing(active_silences(self.store, now), event.labels(), now):
+            hold = True
+            self.counts["silenced"] += 1
+        task, created = self.store.open_case(event, decision, now, hold=hold)
         if created:
             self.counts["tasks"] += 1
             log.info(

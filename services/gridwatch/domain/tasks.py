@@ -162,7 +162,8 @@ def is_assignee(actor: Actor, task: Task) -> bool:
     if kind == "squad":
         return actor.role is Role.SQUAD_MEMBER and actor.squad == ref
     if kind == "grid_force":
-        return actor.role is Role.GRID_LEADER and actor.community == ref
+        # The community's grid force acts through the leader of the grid the task is in.
+        return actor.role is Role.GRID_LEADER and actor.community == ref and actor.grid == task.grid
     if kind == "brigade":
         return actor.role in (Role.DISPATCHER, Role.DUTY_OFFICER)
     return False
@@ -180,15 +181,16 @@ def is_verifier(actor: Actor, task: Task) -> bool:
 
 
 def can_see(actor: Actor, task: Task) -> bool:
-    """Grid leaders see their grid's tasks; squad members their squad's; the desk sees all."""
+    """Grid leaders see their own grid's tasks only; squad members the tasks their squad handles or
+    verifies; the desk sees all."""
     if actor.role in (Role.ADMIN, Role.DUTY_OFFICER, Role.DISPATCHER, Role.SYSTEM):
         return True
     if actor.role is Role.ALGO_ENGINEER:
         return True  # read-only: reviews findings and false alarms
     if actor.role is Role.GRID_LEADER:
-        return actor.grid == task.grid or is_assignee(actor, task)
+        return actor.grid == task.grid
     if actor.role is Role.SQUAD_MEMBER:
-        return is_assignee(actor, task)
+        return is_assignee(actor, task) or is_verifier(actor, task)
     return False
 
 

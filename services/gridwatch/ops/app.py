@@ -2,31 +2,113 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from gridwatch.ops.context import OpsContext
-from gridwatch.ops.deps import Ctx
-from gridwatch.ops.routers import events, pages, tasks
+from gridwatch.ops.deps import Ctx, CurrentActor
+from gridwatch.ops.routers import (
+    auth,
+    clue_reports,
+    devices,
+    emergency,
+    events,
+    kpis,
+    live,
+    map,
+    org,
+    pages,
+    plans,
+    tasks,
+    uploads,
+    users,
+)
 from gridwatch.ops.schemas import SummaryOut
+
+STATIC = Path(__file__).with_name("static")
+# Pages load only their own scripts and styles; nothing inline, nothing from elsewhere.
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+# The bundled Swagger UI / ReDoc pages start themselves with an inline script.
+DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; worker-src 'self' blob:; frame-ancestors 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
 
 
 def create_app(ctx: OpsContext) -> FastAPI:
-    app = FastAPI(
+    app = FastAPIOffline(
         title="gridwatch ops centre",
-        description="Events, tasks and their audit trail for a district's command centre.",
-        version="0.1.0",
+        description=(
+            "Events, tasks and their audit trail, live feed, map, device health, KPIs, "
+            "dispatch plans and emergency plans for a district's command centre and its field "
+            "staff. Sign in with POST /api/auth/login and send `Authorization: Bearer <token>`, "
+            "or use HTTP Basic. Browser sessions send `X-CSRF-Token` with every write."
+        ),
+        version="0.2.0",
+        static_url="/static-docs",
     )
     app.state.ctx = ctx
-    app.include_router(events.router)
-    app.include_router(tasks.router)
-    app.include_router(pages.router)
+    for r in (
+        auth,
+        users,
+        org,
+        events,
+        tasks,
+        uploads,
+        clue_reports,
+        live,
+        map,
+        devices,
+        kpis,
+        plans,
+        emergency,
+        pages,
+    ):
+        app.include_router(r.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        docs = request.url.path in DOCS_PATHS
+        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.exception_handler(pages.NeedsLogin)
+    async def to_login(request: Request, exc: pages.NeedsLogin) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.next_url)}", status_code=303)
+
+    @app.exception_handler(pages.PageForbidden)
+    async def forbidden(request: Request, exc: pages.PageForbidden) -> Response:
+        return HTMLResponse(
+            '<!doctype html><meta charset="utf-8"><title>403</title>'
+            '<link rel="stylesheet" href="/static/app.css">'
+            '<main class="denied"><h1>403</h1><p>无权访问此页面 · '
+            'This page is not open to your role.</p><p><a href="/">返回 · Back</a></p></main>',
+            status_code=403,
+        )
 
     @app.get("/api/health", tags=["health"])
     def health(ctx: Ctx) -> dict[str, bool]:
         return {"ok": True, "redis": ctx.hot.ping() if ctx.hot else False}
 
     @app.get("/api/summary", response_model=SummaryOut, tags=["health"])
-    def summary(ctx: Ctx) -> SummaryOut:
+    def summary(ctx: Ctx, _: CurrentActor) -> SummaryOut:
         s = ctx.store
         return SummaryOut(
             events_by_type=s.event_counts(),

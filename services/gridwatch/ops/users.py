@@ -1,22 +1,30 @@
-"""Accounts: password hashing (Argon2 via pwdlib) and the demo accounts."""
+"""Accounts: password hashing (Argon2 via pwdlib), account rules per role, the demo accounts."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pwdlib import PasswordHash
+from sqlalchemy import select
 
-from gridwatch.config.schema import District
+from gridwatch.config.schema import ID_PATTERN, District
 from gridwatch.domain.tasks import Actor, Role
 from gridwatch.runtime.clock import Clock
 from gridwatch.store.repository import Store
 from gridwatch.store.tables import UserRow
 
 hasher = PasswordHash.recommended()
+MIN_PASSWORD = 8
+PEOPLE = tuple(r for r in Role if r is not Role.SYSTEM)
+
+
+class AccountError(ValueError):
+    """An account that cannot exist: unknown grid or squad, missing scope, bad name."""
 
 
 @dataclass(frozen=True)
-class DemoAccount:
+class Account:
     user_id: str
     role: Role
     name: str
@@ -31,19 +39,66 @@ def actor_of(row: UserRow) -> Actor:
     )
 
 
-def demo_accounts(district: District) -> list[DemoAccount]:
+def account(
+    district: District,
+    user_id: str,
+    role: Role | str,
+    name: str,
+    *,
+    grid: str | None = None,
+    squad: str | None = None,
+) -> Account:
+    """Check an account against the district: grid leaders need a real grid (their community
+    follows from it), squad members a real squad, other roles neither."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise AccountError(f"role: {role!r} is not one of {', '.join(PEOPLE)}") from None
+    if role is Role.SYSTEM:
+        raise AccountError("role: system is reserved for the platform itself")
+    if not re.match(ID_PATTERN, user_id) or len(user_id) > 64:
+        raise AccountError(f"user id: {user_id!r} must be lower-case letters, digits, . _ -")
+    if not name.strip():
+        raise AccountError("name: must not be empty")
+    if role is Role.GRID_LEADER:
+        if grid is None:
+            raise AccountError("grid: a grid leader needs --grid")
+        if grid not in {g.id for g in district.organisation.grids}:
+            raise AccountError(f"grid: {grid!r} is not a grid of {district.organisation.district}")
+        if squad is not None:
+            raise AccountError("squad: a grid leader has no squad")
+        return Account(user_id, role, name, grid=grid, community=district.grid(grid).community)
+    if role is Role.SQUAD_MEMBER:
+        if squad is None:
+            raise AccountError("squad: a squad member needs --squad")
+        if squad not in {s.id for s in district.organisation.squads}:
+            raise AccountError(f"squad: {squad!r} is not a squad of the brigade")
+        if grid is not None:
+            raise AccountError("grid: a squad member has no grid")
+        return Account(user_id, role, name, squad=squad)
+    if grid is not None or squad is not None:
+        raise AccountError(f"{role.value} covers the whole district: no --grid or --squad")
+    return Account(user_id, role, name)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password: needs at least {MIN_PASSWORD} characters")
+
+
+def demo_accounts(district: District) -> list[Account]:
     o = district.organisation
     accounts = [
-        DemoAccount("admin", Role.ADMIN, "系统管理员"),
-        DemoAccount("duty", Role.DUTY_OFFICER, o.brigade.duty_officer),
-        DemoAccount("dispatcher", Role.DISPATCHER, "大队调度员"),
-        DemoAccount("engineer", Role.ALGO_ENGINEER, "算法工程师"),
+        Account("admin", Role.ADMIN, "系统管理员"),
+        Account("duty", Role.DUTY_OFFICER, o.brigade.duty_officer),
+        Account("dispatcher", Role.DISPATCHER, "大队调度员"),
+        Account("engineer", Role.ALGO_ENGINEER, "算法工程师"),
     ]
     accounts += [
-        DemoAccount(f"{s.id}-member", Role.SQUAD_MEMBER, s.leader, squad=s.id) for s in o.squads
+        Account(f"{s.id}-member", Role.SQUAD_MEMBER, s.leader, squad=s.id) for s in o.squads
     ]
     accounts += [
-        DemoAccount(
+        Account(
             gl.id,
             Role.GRID_LEADER,
             gl.name,
@@ -55,7 +110,8 @@ def demo_accounts(district: District) -> list[DemoAccount]:
     return accounts
 
 
-def add_user(store: Store, account: DemoAccount, password_hash: str, clock: Clock) -> None:
+def add_user(store: Store, account: Account, password_hash: str, clock: Clock) -> None:
+    """Create or replace an account (same user id: new role, scope and password)."""
     store.add_user(
         UserRow(
             user_id=account.user_id,
@@ -77,6 +133,13 @@ def create_demo_accounts(store: Store, district: District, password: str, clock:
     for a in accounts:
         add_user(store, a, shared, clock)
     return len(accounts)
+
+
+def list_users(store: Store) -> list[UserRow]:
+    with store.session() as s:
+        rows = list(s.scalars(select(UserRow).order_by(UserRow.role, UserRow.user_id)))
+        s.expunge_all()
+        return rows
 
 
 def authenticate(store: Store, user_id: str, password: str) -> UserRow | None:

@@ -30,6 +30,7 @@ from gridwatch.ingest.simulator import SimulatedSensor
 from gridwatch.ingest.sources import open_camera
 from gridwatch.runtime.clock import Clock, utc_now
 from gridwatch.runtime.embedded_redis import EmbeddedRedis
+from gridwatch.runtime.thumbnails import Thumbnails
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store, sqlite_url
@@ -134,6 +135,7 @@ class EmbeddedRuntime:
         self.detect = DetectStage(self.district, detector, services.evidence)
         self.sensors = SensorStage(self.district)
         self.dispatch = DispatchStage(self.district, services.store, services.hot, clock)
+        self.thumbnails = Thumbnails(services.hot)
 
     # ------------------------------------------------------------------ threads
 
@@ -150,6 +152,7 @@ class EmbeddedRuntime:
                 for frame in source.frames(self.stop_event):
                     self.frames_received[camera.id] += 1
                     self.services.hot.heartbeat(camera.id, frame.received_at, state="online")
+                    self.thumbnails.offer(frame)
                     self.buffers.put(frame, wait=not self.realtime)
                     backoff = 1.0
                 if not self.realtime:

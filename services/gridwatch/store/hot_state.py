@@ -6,6 +6,7 @@ still guarantees no duplicate task.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from datetime import datetime, timedelta
@@ -64,6 +65,35 @@ class HotState:
         except redis.RedisError:
             return {}
 
+    def devices(self, device_ids: list[str]) -> dict[str, dict[str, str]]:
+        """Heartbeat fields of many devices in one round trip ({} for a device never seen)."""
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            for d in device_ids:
+                pipe.hgetall(f"{PREFIX}:device:{d}")
+            return {d: dict(h) for d, h in zip(device_ids, pipe.execute(), strict=True)}
+        except redis.RedisError:
+            return {}
+
+    def put_thumbnail(self, device_id: str, jpeg: bytes, at: datetime) -> None:
+        """The device's latest small picture (kept an hour) for the ops centre's health page."""
+        try:
+            key = f"{PREFIX}:thumb:{device_id}"
+            self.r.hset(key, mapping={"at": at.isoformat(), "jpeg": base64.b64encode(jpeg)})
+            self.r.expire(key, 3600)
+        except redis.RedisError as e:
+            log.debug("thumbnail not stored: %s", e)
+
+    def thumbnail(self, device_id: str) -> tuple[bytes, str] | None:
+        """(JPEG bytes, ISO time) of the latest thumbnail, or None."""
+        try:
+            raw: dict[str, str] = self.r.hgetall(f"{PREFIX}:thumb:{device_id}")  # type: ignore[assignment]
+        except redis.RedisError:
+            return None
+        if "jpeg" not in raw:
+            return None
+        return base64.b64decode(raw["jpeg"]), raw.get("at", "")
+
     def publish(self, kind: str, payload: dict[str, Any]) -> None:
         try:
             self.r.xadd(
@@ -82,8 +112,21 @@ class HotState:
             res: Any = self.r.xread({LIVE_STREAM: last_id}, block=block_ms, count=100)
         except redis.RedisError:
             return []
-        out = []
-        for _stream, entries in res or []:
-            for entry_id, fields in entries:
-                out.append((entry_id, {"kind": fields["kind"], **json.loads(fields["data"])}))
-        return out
+        return decode_live(res)
+
+    def last_live_id(self) -> str:
+        """Id of the newest live-feed entry ("0-0" when empty): where a new reader starts."""
+        try:
+            newest: Any = self.r.xrevrange(LIVE_STREAM, count=1)
+        except redis.RedisError:
+            return "0-0"
+        return str(newest[0][0]) if newest else "0-0"
+
+
+def decode_live(res: Any) -> list[tuple[str, dict[str, Any]]]:
+    """XREAD reply -> [(entry id, {"kind": …, **payload})]."""
+    out = []
+    for _stream, entries in res or []:
+        for entry_id, fields in entries:
+            out.append((entry_id, {"kind": fields["kind"], **json.loads(fields["data"])}))
+    return out

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridwatch.domain.events import Event, Finding, stable_id
-from gridwatch.domain.plans import RoutingDecision
+from gridwatch.domain.plans import Assignment, RoutingDecision
 from gridwatch.domain.tasks import (
     SYSTEM,
     Action,
@@ -98,6 +98,20 @@ def _task_columns(t: Task) -> dict[str, Any]:
     }
 
 
+def audit_from_row(r: AuditRow) -> AuditRecord:
+    return AuditRecord(
+        task_id=r.task_id,
+        action=Action(r.action),
+        actor=r.actor,
+        role=Role(r.role),
+        at=r.at,
+        from_state=State(r.from_state),
+        to_state=State(r.to_state),
+        note=r.note,
+        attachment=r.attachment,
+    )
+
+
 def _audit_row(a: AuditRecord) -> AuditRow:
     return AuditRow(
         task_id=a.task_id,
@@ -110,6 +124,25 @@ def _audit_row(a: AuditRecord) -> AuditRow:
         note=a.note,
         attachment=a.attachment,
     )
+
+
+def _file_and_dispatch(
+    task: Task, a: Assignment, actor: Actor, now: datetime, note: str
+) -> list[tuple[Task, AuditRecord]]:
+    """File the task, then dispatch it by its plan unless only the fallback matched (then it
+    waits in the brigade's manual queue). Returns each step's task and audit record."""
+    task, rec = transition(task, Action.FILE, actor, now, note)
+    steps = [(task, rec)]
+    if not a.fallback:
+        dl = a.deadlines(now)
+        task = dataclasses.replace(
+            task,
+            assignee=a.assignee,
+            accept_by=dl["accept_by"],
+            handle_by=dl["handle_by"],
+        )
+        steps.append(transition(task, Action.DISPATCH, actor, now, f"plan {a.route_id}"))
+    return steps
 
 
 def routing_json(decision: RoutingDecision) -> dict[str, Any]:
@@ -177,9 +210,12 @@ class Store:
         except IntegrityError:
             return False
 
-    def open_case(self, ev: Event, decision: RoutingDecision, now: datetime) -> tuple[Task, bool]:
+    def open_case(
+        self, ev: Event, decision: RoutingDecision, now: datetime, *, hold: bool = False
+    ) -> tuple[Task, bool]:
         """Store the event and open its task: reported → filed → dispatched by the system when a
         plan matched, or left `filed` in the brigade's manual queue when only the fallback did.
+        `hold`: leave it `reported` on the alert wall until a person confirms it (confirm_case).
         Idempotent: the same event id returns the existing task and False."""
         with self.session() as s:
             existing = s.scalar(select(TaskRow).where(TaskRow.event_id == ev.event_id))
@@ -199,14 +235,9 @@ class Store:
             route_name=a.route_name,
             verify_within=a.verify_within,
         )
-        records = []
-        task, rec = transition(task, Action.FILE, SYSTEM, now, f"{ev.source} report")
-        records.append(rec)
-        if not a.fallback:
-            dl = a.deadlines(now)
-            task = dataclasses.replace(task, accept_by=dl["accept_by"], handle_by=dl["handle_by"])
-            task, rec = transition(task, Action.DISPATCH, SYSTEM, now, f"plan {a.route_id}")
-            records.append(rec)
+        records = [] if hold else _file_and_dispatch(task, a, SYSTEM, now, f"{ev.source} report")
+        if records:
+            task = records[-1][0]
         event_row = EventRow(
             **{k: v for k, v in dataclasses.asdict(ev).items() if k != "extra"},
             received_at=now,
@@ -232,11 +263,28 @@ class Store:
                 s.flush()
                 s.add(task_row)
                 s.flush()
-                s.add_all(_audit_row(r) for r in records)
+                s.add_all(_audit_row(r) for _, r in records)
         except IntegrityError:
             # Another worker stored the same event first: theirs stands.
             return self.task_for_event(ev.event_id), False
         return task, True
+
+    def confirm_case(
+        self, task_id: str, assignment: Assignment, actor: Actor, now: datetime, note: str = ""
+    ) -> Task:
+        """A person confirms a held event: file it and, when a plan matched, dispatch it by
+        that plan with deadlines from now. One transaction: both steps or neither."""
+        with self.session() as s:
+            row = s.get(TaskRow, task_id, with_for_update=True)
+            if row is None:
+                raise NotFound(task_id)
+            steps = _file_and_dispatch(task_from_row(row), assignment, actor, now, note)
+            task = steps[-1][0]
+            for k, v in _task_columns(task).items():
+                setattr(row, k, v)
+            row.updated_at = now
+            s.add_all(_audit_row(r) for _, r in steps)
+        return task
 
     # ----------------------------------------------------------------- tasks
 
@@ -296,20 +344,7 @@ class Store:
     def audit_trail(self, task_id: str) -> list[AuditRecord]:
         q = select(AuditRow).where(AuditRow.task_id == task_id).order_by(AuditRow.id)
         with self.session() as s:
-            return [
-                AuditRecord(
-                    task_id=r.task_id,
-                    action=Action(r.action),
-                    actor=r.actor,
-                    role=Role(r.role),
-                    at=r.at,
-                    from_state=State(r.from_state),
-                    to_state=State(r.to_state),
-                    note=r.note,
-                    attachment=r.attachment,
-                )
-                for r in s.scalars(q)
-            ]
+            return [audit_from_row(r) for r in s.scalars(q)]
 
     def task_counts(self) -> dict[str, int]:
         q = select(TaskRow.state, func.count()).group_by(TaskRow.state)

@@ -149,3 +149,7 @@ class AuditRow(Base):
 
 
 Index("ix_audit_task_at", AuditRow.task_id, AuditRow.at)
+
+
+# The ops centre's own tables live in their own module; imported here so migrations see them.
+from gridwatch.store import ops_tables  # noqa: E402, F401

@@ -1,0 +1,96 @@
+"""SQL tables of the ops centre: sign-in sessions, the activity log (every action that is not a
+task transition), clue locations, dispatch silences and emergency-plan runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gridwatch.store.tables import Base
+
+
+class SessionRow(Base):
+    """A signed-in browser or script. Only a hash of the token is kept: a leaked table row
+    cannot be replayed."""
+
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.user_id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    revoked_at: Mapped[datetime | None]
+    client: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ActivityRow(Base):
+    """Audit log of actions outside the case loop (sign-in, uploads, users, silences, plans).
+    Task transitions are audited in `audit`; together they record every action."""
+
+    __tablename__ = "activity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(128), default="")
+    client: Mapped[str] = mapped_column(String(64), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+Index("ix_activity_action_subject_at", ActivityRow.action, ActivityRow.subject, ActivityRow.at)
+Index("ix_activity_action_client_at", ActivityRow.action, ActivityRow.client, ActivityRow.at)
+
+
+class EventLocationRow(Base):
+    """Where a reported clue was seen (phone GPS or a point picked on the map)."""
+
+    __tablename__ = "event_locations"
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.event_id"), primary_key=True)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+
+class SilenceRow(Base):
+    """Matching events are held on the alert wall instead of being dispatched automatically."""
+
+    __tablename__ = "silences"
+    silence_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    matchers: Mapped[list[str]] = mapped_column(JSON)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime] = mapped_column(index=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    expired_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class EmergencyRunRow(Base):
+    """One activation (or drill) of an emergency plan."""
+
+    __tablename__ = "emergency_runs"
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(String(64), index=True)
+    drill: Mapped[bool]
+    started_at: Mapped[datetime]
+    started_by: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class EmergencyStepRow(Base):
+    """A checklist item of a run, with its deadline and who ticked it off."""
+
+    __tablename__ = "emergency_steps"
+    run_id: Mapped[str] = mapped_column(ForeignKey("emergency_runs.run_id"), primary_key=True)
+    index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(96))
+    due_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
