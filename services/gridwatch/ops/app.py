@@ -103,6 +103,10 @@ def create_app(ctx: OpsContext) -> FastAPI:
             status_code=403,
         )
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     @app.get("/api/health", tags=["health"])
     def health(ctx: Ctx) -> dict[str, bool]:
         return {"ok": True, "redis": ctx.hot.ping() if ctx.hot else False}

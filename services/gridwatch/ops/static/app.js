@@ -33,6 +33,17 @@ function h(tag, attrs, ...children) {
 }
 
 function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
+/* Replace an element's children (arrays are flattened, null skipped). */
+function fill(el, ...children) {
+  clear(el);
+  const add = (c) => {
+    if (c === null || c === undefined || c === false) return;
+    if (Array.isArray(c)) c.forEach(add);
+    else el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  };
+  children.forEach(add);
+  return el;
+}
 function $(sel, root) { return (root || document).querySelector(sel); }
 
 class ApiError extends Error {
@@ -268,6 +279,6 @@ function feedbackForm(task, onDone) {
   return form;
 }
 
-window.GW = { BOOT, T, t, h, clear, $, api, fmtTime, fmtDuration, pct, slaBadge, stateBadge, sevBadge,
+window.GW = { BOOT, T, t, h, clear, fill, $, api, fmtTime, fmtDuration, pct, slaBadge, stateBadge, sevBadge,
   sourceBadge, toast, option, queryParams, setQuery, liveFeed, ask, organisation, runAction,
   confirmEvent, actionButtons, feedbackForm, uploadPhoto };

@@ -1,7 +1,7 @@
 /* Device health: status per device, frames/s, detector lag, last frame; refreshed every 10 s. */
 "use strict";
 (() => {
-  const { t, h, clear, $, api, option, organisation, queryParams, setQuery } = window.GW;
+  const { fill, t, h, clear, $, api, option, organisation, queryParams, setQuery } = window.GW;
   const form = $("#filters");
   const body = $("#devices tbody");
 
@@ -14,10 +14,10 @@
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
     const d = await api("GET", "/api/devices?" + q);
-    clear($("#summary")).append(h("div", { class: "stats" },
+    fill($("#summary"), h("div", { class: "stats" },
       h("div", { class: "stat" }, h("b", {}, String(d.total)), h("span", {}, t("map.devices"))),
       ["online", "offline", "error", "never_seen"].map((s) => h("div", { class: "stat" }, h("b", {}, String(d.by_status[s] || 0)), h("span", {}, t("status." + s))))));
-    clear(body).append(d.devices.slice(0, 400).map((x) => h("tr", { dataset: { device: x.device_id, status: x.status } },
+    fill(body, d.devices.slice(0, 400).map((x) => h("tr", { dataset: { device: x.device_id, status: x.status } },
       h("td", {}, x.thumbnail_url ? h("img", { class: "thumb", src: x.thumbnail_url + "?t=" + Date.now(), alt: "", loading: "lazy", onerror: (e) => e.target.classList.add("hidden") }) : null),
       h("td", {}, x.name, h("div", { class: "small muted" }, `${x.device_id} · ${t("dev.kind." + x.kind)}${x.ai ? " · AI" : ""}`)),
       h("td", {}, h("span", { class: "badge on-" + x.status }, t("status." + x.status)), x.error ? h("div", { class: "small muted" }, x.error) : null),

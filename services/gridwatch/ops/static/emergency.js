@@ -1,7 +1,7 @@
 /* Emergency plans: activate or drill, then tick the checklist until the run ends. */
 "use strict";
 (() => {
-  const { BOOT, t, h, clear, $, api, fmtTime, toast, ask } = window.GW;
+  const { fill, BOOT, t, h, clear, $, api, fmtTime, toast, ask } = window.GW;
   const canRun = BOOT.me.permissions.includes("run_emergency");
 
   function run(r) {
@@ -41,8 +41,8 @@
   async function load() {
     const [plans, runs] = await Promise.all([api("GET", "/api/emergency-plans"), api("GET", "/api/emergency-runs")]);
     const open = runs.filter((r) => !r.ended_at), past = runs.filter((r) => r.ended_at).slice(0, 10);
-    clear($("#runs")).append(open.length || past.length ? h("div", { class: "stack" }, open.map(run), past.map(run)) : h("p", { class: "muted" }, t("common.empty")));
-    clear($("#plans")).append(h("table", { class: "data" },
+    fill($("#runs"), open.length || past.length ? h("div", { class: "stack" }, open.map(run), past.map(run)) : h("p", { class: "muted" }, t("common.empty")));
+    fill($("#plans"), h("table", { class: "data" },
       h("thead", {}, h("tr", {}, h("th", {}, t("em.title")), h("th", {}, t("em.hazard")), h("th", {}, t("f.community")), h("th", {}, t("em.checklist")), h("th", {}, ""))),
       h("tbody", {}, plans.map((p) => h("tr", { dataset: { plan: p.id } },
         h("td", {}, p.name, h("div", { class: "small muted" }, `${t("em.posts")}: ${p.posts.join("、")}`)),

@@ -1,12 +1,12 @@
 /* One grid: its numbers, its devices' health and its tasks. */
 "use strict";
 (() => {
-  const { t, h, clear, $, api, fmtTime, stateBadge, slaBadge } = window.GW;
+  const { fill, t, h, clear, $, api, fmtTime, stateBadge, slaBadge } = window.GW;
   const root = $("#grid");
   api("GET", `/api/grids/${root.dataset.gridId}`).then((d) => {
     const g = d.grid;
     document.querySelector(".page-head h1").textContent = `${g.name} · ${g.community_name}`;
-    clear(root).append(
+    fill(root, 
       h("div", { class: "card" }, h("div", { class: "stats" },
         h("div", { class: "stat" }, h("b", {}, `${g.leader_name}`), h("span", {}, t("map.leader"))),
         h("div", { class: "stat" }, h("b", {}, String(g.open_tasks)), h("span", {}, t("map.open"))),
@@ -27,5 +27,5 @@
               h("td", {}, x.name, h("div", { class: "small muted" }, x.device_id)),
               h("td", {}, h("span", { class: "badge on-" + x.status }, t("status." + x.status))),
               h("td", { class: "small muted" }, fmtTime(x.last_seen))))))))));
-  }).catch((e) => clear(root).append(h("p", { class: "muted" }, e.message)));
+  }).catch((e) => fill(root, h("p", { class: "muted" }, e.message)));
 })();

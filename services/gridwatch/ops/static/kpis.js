@@ -1,7 +1,7 @@
 /* KPIs and league tables (赛马比拼), false alarms per algorithm, daily trend. */
 "use strict";
 (() => {
-  const { t, h, clear, $, api, pct, charts } = window.GW;
+  const { fill, t, h, clear, $, api, pct, charts } = window.GW;
   const root = $("#kpis");
 
   function league(rows, id) {
@@ -25,7 +25,7 @@
     const k = await api("GET", "/api/kpis?days=" + $("#days").value);
     const scored = (rows) => rows.filter((r) => r.score !== null).map((r) => ({ label: r.name, value: r.score, text: r.score.toFixed(1) }));
     const algos = k.algorithms.filter((a) => a.events > 0);
-    clear(root).append(
+    fill(root, 
       h("div", { class: "card" }, h("div", { class: "stats" },
         h("div", { class: "stat" }, h("b", {}, String(k.events)), h("span", {}, t("kpi.events"))),
         h("div", { class: "stat" }, h("b", {}, String(k.closed)), h("span", {}, t("kpi.closed"))),

@@ -1,7 +1,7 @@
 /* Report a clue: what, a photo, where (phone location or a tap on the grid map). */
 "use strict";
 (() => {
-  const { BOOT, t, h, clear, $, api, option, toast, organisation, uploadPhoto, stateBadge } = window.GW;
+  const { fill, BOOT, t, h, clear, $, api, option, toast, organisation, uploadPhoto, stateBadge } = window.GW;
   const form = $("#clue");
   const where = $("#where");
   const mini = $("#minimap");
@@ -82,7 +82,7 @@
       if (point) { body.lon = point.lon; body.lat = point.lat; }
       const out = await api("POST", "/api/clue-reports", body);
       form.classList.add("hidden");
-      clear($("#done")).append(h("h2", {}, t("m.reported")),
+      fill($("#done"), h("h2", {}, t("m.reported")),
         h("p", {}, stateBadge(out.task.state), " ", out.task.assignee_name),
         h("a", { class: "btn primary big", href: BOOT.me.permissions.includes("work_tasks") ? "/m/inbox" : "/ops/wall" }, t("m.back")));
       $("#done").classList.remove("hidden");

@@ -1,7 +1,7 @@
 /* Field app inbox: my tasks by what they need from me; new ones arrive live. */
 "use strict";
 (() => {
-  const { t, h, clear, $, api, stateBadge, slaBadge, liveFeed, toast } = window.GW;
+  const { fill, t, h, clear, $, api, stateBadge, slaBadge, liveFeed, toast } = window.GW;
   const list = $("#list");
   const tabs = $("#tabs");
   let tab = new URLSearchParams(location.search).get("tab") || "todo";
@@ -31,7 +31,7 @@
       b.querySelector("span").textContent = String(tasks.filter((x) => group(x) === b.dataset.tab).length || "");
     }
     const mine = tasks.filter((x) => group(x) === tab);
-    clear(list).append(mine.length ? mine.map(row) : h("p", { class: "muted" }, t("m.empty")));
+    fill(list, mine.length ? mine.map(row) : h("p", { class: "muted" }, t("m.empty")));
   }
 
   async function load() {

@@ -2,7 +2,7 @@
    devices as dots, reported clues as pins; click a grid for its summary and page. */
 "use strict";
 (() => {
-  const { t, h, clear, $, api } = window.GW;
+  const { fill, t, h, clear, $, api } = window.GW;
   const W = 1000;
   let data = null;
   let mode = new URLSearchParams(location.search).get("mode") || "tasks";
@@ -55,7 +55,7 @@
       svg.append(h("circle", { cx: sx(c.x), cy: sy(c.y), r: 7, fill: "#7c3aed", stroke: "#fff", "stroke-width": 2 },
         h("title", {}, c.title)));
     }
-    clear($("#map")).append(svg);
+    fill($("#map"), svg);
     legend();
   }
 
@@ -72,7 +72,7 @@
   }
 
   function side(g) {
-    clear($("#side")).append(
+    fill($("#side"), 
       h("h2", {}, g.name),
       h("dl", { class: "kv" },
         h("dt", {}, t("f.community")), h("dd", {}, g.community_name),
@@ -87,7 +87,7 @@
     const open = data.grids.reduce((s, g) => s + g.open_tasks, 0);
     const overdue = data.grids.reduce((s, g) => s + g.overdue_tasks, 0);
     const down = data.devices.filter((d) => d.status === "offline" || d.status === "error").length;
-    clear($("#side")).append(h("h2", {}, t("map.title")),
+    fill($("#side"), h("h2", {}, t("map.title")),
       h("div", { class: "stats" },
         h("div", { class: "stat" }, h("b", {}, String(data.grids.length)), h("span", {}, t("f.grid"))),
         h("div", { class: "stat" }, h("b", {}, String(open)), h("span", {}, t("map.open"))),

@@ -1,12 +1,12 @@
 /* Dispatch plans: coverage and gaps, the routing tree, "who would get this", silences. */
 "use strict";
 (() => {
-  const { BOOT, t, h, clear, $, api, fmtTime, pct, option, organisation, toast } = window.GW;
+  const { fill, BOOT, t, h, clear, $, api, fmtTime, pct, option, organisation, toast } = window.GW;
   const canSilence = BOOT.me.permissions.includes("manage_silences");
 
   async function coverage() {
     const c = await api("GET", "/api/plans/coverage");
-    clear($("#coverage")).append(h("h2", {}, t("plans.coverage")),
+    fill($("#coverage"), h("h2", {}, t("plans.coverage")),
       h("div", { class: "stats" },
         h("div", { class: "stat", id: "coverage-value" }, h("b", {}, pct(c.coverage)), h("span", {}, `${c.covered} / ${c.pairs} ${t("plans.pairs")}`)),
         h("div", { class: "stat" }, h("b", {}, String(c.gaps.length)), h("span", {}, t("plans.gaps")))),
@@ -17,7 +17,7 @@
 
   async function tree() {
     const routes = await api("GET", "/api/plans");
-    clear($("#tree")).append(h("table", { class: "data" },
+    fill($("#tree"), h("table", { class: "data" },
       h("thead", {}, h("tr", {}, h("th", {}, t("f.plan")), h("th", {}, t("plans.receiver")), h("th", {}, t("plans.deadlines")))),
       h("tbody", {}, routes.map((r) => h("tr", { dataset: { route: r.id } },
         h("td", {}, h("div", { class: "nowrap" }, "\u3000".repeat(r.depth), r.name, r.silenced_by.length ? h("span", { class: "badge st-reported" }, " " + t("plans.silence.active")) : null),
@@ -28,7 +28,7 @@
 
   async function silences() {
     const list = await api("GET", "/api/silences");
-    clear($("#silences")).append(list.length ? h("ul", { class: "route-list" }, list.map((s) => h("li", { dataset: { silence: s.silence_id } },
+    fill($("#silences"), list.length ? h("ul", { class: "route-list" }, list.map((s) => h("li", { dataset: { silence: s.silence_id } },
       h("div", { class: "stack" },
         h("div", {}, h("b", {}, s.silence_id), " ", h("span", { class: "badge " + (s.active ? "st-reported" : "st-closed") }, s.active ? t("plans.silence.active") : t("plans.silence.ended"))),
         h("code", {}, s.matchers.join(", ")),
@@ -48,7 +48,7 @@
       try {
         const x = await api("POST", "/api/plans/explain", { event_type: f.elements.event_type.value, grid: f.elements.grid.value, source: f.elements.source.value });
         const r = x.routing;
-        clear($("#explained")).append(h("div", { class: "why" },
+        fill($("#explained"), h("div", { class: "why" },
           r.fallback ? t("task.routing.fallback") : `${t("task.routing.matched")}: ${r.route_name} → ${x.assignee_name}`,
           h("div", { class: "small" }, `${t("f.verifier")}: ${x.verifier_name}`),
           h("div", { class: "small" }, Object.entries(x.deadlines).map(([k, v]) => `${t("board.sla." + k)} ${v}`).join(" · ")),

@@ -1,16 +1,16 @@
 /* Ops task page: evidence, facts, actions, routing explanation and the audit trail. */
 "use strict";
 (() => {
-  const { t, h, clear, $, api, actionButtons, feedbackForm, taskview } = window.GW;
+  const { fill, t, h, clear, $, api, actionButtons, feedbackForm, taskview } = window.GW;
   const root = $("#task");
   const id = root.dataset.taskId;
 
   async function load() {
     let task;
-    try { task = await api("GET", `/api/tasks/${id}`); } catch (e) { clear(root).append(h("p", { class: "muted" }, e.message)); return; }
+    try { task = await api("GET", `/api/tasks/${id}`); } catch (e) { fill(root, h("p", { class: "muted" }, e.message)); return; }
     const canFeedback = task.allowed_actions.includes("feedback");
     const buttons = actionButtons(task, load, { feedbackForm: canFeedback });
-    clear(root).append(
+    fill(root, 
       h("div", { class: "stack" },
         h("div", { class: "card" }, h("h2", {}, t("task.evidence")), taskview.pictures(task).length ? taskview.pictures(task) : h("p", { class: "muted" }, t("common.none"))),
         h("div", { class: "card" }, h("h2", {}, `${task.event_type_name} · ${task.task_id}`), taskview.facts(task))),

@@ -1,7 +1,7 @@
 /* Task board: one column per stage of the case loop, SLA countdowns, overdue highlighted. */
 "use strict";
 (() => {
-  const { t, h, clear, $, api, slaBadge, option, queryParams, setQuery, liveFeed, organisation } = window.GW;
+  const { fill, t, h, clear, $, api, slaBadge, option, queryParams, setQuery, liveFeed, organisation } = window.GW;
   const COLUMNS = [
     ["confirm", ["reported"]],
     ["dispatch", ["filed", "returned"]],
@@ -53,20 +53,20 @@
   async function init() {
     const org = await organisation();
     const q = queryParams();
-    const fill = (name, pairs) => {
+    const fillSelect = (name, pairs) => {
       const sel = form.elements[name];
       pairs.forEach(([v, txt]) => sel.append(option(v, txt, q.get(name) === v)));
     };
-    fill("community", org.communities.map((c) => [c.id, c.name]));
-    fill("grid", org.grids.map((g) => [g.id, g.name]));
-    fill("squad", org.squads.map((s) => [s.id, s.name]));
-    fill("algorithm", org.algorithms.map((a) => [a.id, a.name]));
-    fill("source", ["ai", "grid_leader", "citizen", "system"].map((s) => [s, t("source." + s)]));
+    fillSelect("community", org.communities.map((c) => [c.id, c.name]));
+    fillSelect("grid", org.grids.map((g) => [g.id, g.name]));
+    fillSelect("squad", org.squads.map((s) => [s.id, s.name]));
+    fillSelect("algorithm", org.algorithms.map((a) => [a.id, a.name]));
+    fillSelect("source", ["ai", "grid_leader", "citizen", "system"].map((s) => [s, t("source." + s)]));
     form.elements.overdue.checked = q.get("overdue") === "1";
     form.elements.community.addEventListener("change", () => {
       const c = form.elements.community.value;
       const sel = form.elements.grid;
-      clear(sel).append(option("", t("common.all")));
+      fill(sel, option("", t("common.all")));
       org.grids.filter((g) => !c || g.community === c).forEach((g) => sel.append(option(g.id, g.name)));
     });
     form.addEventListener("change", load);

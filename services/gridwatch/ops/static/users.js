@@ -1,19 +1,19 @@
 /* Accounts (admin) and the activity log. */
 "use strict";
 (() => {
-  const { BOOT, t, h, clear, $, api, fmtTime, option, organisation, toast } = window.GW;
+  const { fill, BOOT, t, h, clear, $, api, fmtTime, option, organisation, toast } = window.GW;
   const ROLES = ["admin", "duty_officer", "dispatcher", "squad_member", "grid_leader", "algo_engineer"];
 
   async function users() {
     const list = await api("GET", "/api/users");
-    clear($("#users")).append(h("table", { class: "data" },
+    fill($("#users"), h("table", { class: "data" },
       h("thead", {}, h("tr", {}, h("th", {}, t("login.user")), h("th", {}, t("users.name")), h("th", {}, t("users.role")), h("th", {}, t("f.grid")), h("th", {}, t("f.squad")))),
       h("tbody", {}, list.map((u) => h("tr", {}, h("td", {}, u.user_id), h("td", {}, u.name), h("td", {}, t("role." + u.role)), h("td", {}, u.grid || ""), h("td", {}, u.squad || ""))))));
   }
 
   async function activity() {
     const list = await api("GET", "/api/activity?limit=200");
-    clear($("#activity")).append(h("table", { class: "data" },
+    fill($("#activity"), h("table", { class: "data" },
       h("thead", {}, h("tr", {}, h("th", {}, t("f.time")), h("th", {}, t("login.user")), h("th", {}, "action"), h("th", {}, "subject"), h("th", {}, "client"), h("th", {}, "outcome"))),
       h("tbody", {}, list.map((a) => h("tr", {}, h("td", { class: "nowrap" }, fmtTime(a.at)), h("td", {}, a.actor), h("td", {}, a.action), h("td", { class: "small" }, a.subject), h("td", { class: "small" }, a.client), h("td", {}, a.outcome))))));
   }
