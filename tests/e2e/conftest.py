@@ -149,9 +149,7 @@ def new_page(browser: Any, site: Site, viewport: dict[str, int], *, phone: bool 
     page.set_default_timeout(20_000)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on(
-        "console", lambda m: errors.append(m.text) if m.type == "error" else None
-    )
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.js_errors = errors  # type: ignore[attr-defined]
     return page
 

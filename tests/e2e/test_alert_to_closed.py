@@ -24,7 +24,9 @@ def run_detector_until_an_event(site: Site) -> dict[str, Any]:
     """Play vtest.avi through the real pipeline (flat out) until the first event is stored."""
     services = Services(site.store, site.hot, site.evidence)
     settings = Settings(data_dir=site.data_dir, redis_url=site.hot.url, db_url=site.store.url)
-    rt = EmbeddedRuntime(site.config_dir, services, settings, district=site.district, realtime=False)
+    rt = EmbeddedRuntime(
+        site.config_dir, services, settings, district=site.district, realtime=False
+    )
     rt.start()
     try:
         deadline = time.monotonic() + 120

@@ -9,11 +9,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from gridwatch.config.errors import ConfigError
 from gridwatch.config.loader import load_district
+from gridwatch.config.schema import District
 from gridwatch.config.settings import Settings
-from gridwatch.ops.users import create_demo_accounts
+from gridwatch.ops.users import create_demo_accounts, demo_accounts
 from gridwatch.runtime.clock import utc_now
 from gridwatch.runtime.embedded import EmbeddedRuntime, open_services
 
@@ -67,11 +69,7 @@ def demo(
         if not headless:
             server = _start_web(runtime, host, port)
             console.print(f"[bold]gridwatch ops centre: http://{host}:{port}[/bold]")
-            console.print(
-                f"demo accounts (password [bold]{DEMO_PASSWORD}[/bold]): duty, "
-                "dispatcher, admin, engineer, sq-traffic-member … and grid leaders "
-                "gl001 … gl122"
-            )
+            _print_accounts(district)
         console.print(
             f"analysing {len(district.ai_devices)} AI cameras and "
             f"{len(district.sensors)} sensors of {district.organisation.district}"
@@ -88,6 +86,33 @@ def demo(
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print_summary(summary)
+
+
+def _print_accounts(district: District) -> None:
+    """One sign-in per role (the field app is at /m/inbox on a phone)."""
+    accounts = demo_accounts(district)
+    table = Table(title=f"demo accounts (password {DEMO_PASSWORD})", title_justify="left")
+    for col in ("user", "role", "name", "scope"):
+        table.add_column(col)
+    shown: set[str] = set()
+    for a in accounts:
+        if a.role.value in shown:
+            continue
+        shown.add(a.role.value)
+        scope = a.grid or a.squad or district.organisation.district
+        table.add_row(a.user_id, a.role.value, a.name, scope)
+    squads = [a for a in accounts if a.squad]
+    if squads:
+        table.add_row("<squad id>-member", "squad_member", f"{len(squads)} squads", "their squad")
+    leaders = [a for a in accounts if a.grid]
+    if leaders:
+        table.add_row(
+            f"{leaders[0].user_id} … {leaders[-1].user_id}",
+            "grid_leader",
+            f"{len(leaders)} grid leaders",
+            "their own grid",
+        )
+    console.print(table)
 
 
 def _wait(duration: float | None) -> None:

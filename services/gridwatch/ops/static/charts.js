@@ -23,7 +23,7 @@
 
   /* series: [{name, colour, values: [number]}], labels: [string] */
   function lines(labels, series, opts) {
-    const o = Object.assign({ width: 900, height: 220, left: 36, bottom: 26, top: 10 }, opts || {});
+    const o = Object.assign({ width: 1400, height: 260, left: 36, bottom: 26, top: 10 }, opts || {});
     const plotW = o.width - o.left - 10, plotH = o.height - o.bottom - o.top;
     const max = Math.max(1, ...series.flatMap((s) => s.values));
     const x = (i) => o.left + (labels.length < 2 ? plotW / 2 : (i * plotW) / (labels.length - 1));

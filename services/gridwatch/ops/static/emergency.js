@@ -18,7 +18,7 @@
         } }, t("em.end")) : null)),
       h("div", { class: "small muted" }, `${t("em.progress")} ${done}/${total}`), bar,
       h("ul", { class: "route-list" }, r.steps.map((s) => h("li", { dataset: { step: String(s.index) } },
-        h("span", { class: s.done_at ? "ok" : "no" }, s.done_at ? "✓" : "○"),
+        h("span", { class: s.done_at ? "mark ok" : "mark no" }, s.done_at ? "✓" : "○"),
         h("div", { class: "stack" },
           h("div", {}, s.step, " ", h("span", { class: "muted small" }, s.unit_name)),
           h("div", { class: "small " + (s.overdue ? "sla overdue" : "muted") }, s.done_at ? `${fmtTime(s.done_at)} · ${s.done_by}` : `${t("f.deadline")} ${fmtTime(s.due_at)}`)),

@@ -10,7 +10,7 @@
       h("div", { class: "stats" },
         h("div", { class: "stat", id: "coverage-value" }, h("b", {}, pct(c.coverage)), h("span", {}, `${c.covered} / ${c.pairs} ${t("plans.pairs")}`)),
         h("div", { class: "stat" }, h("b", {}, String(c.gaps.length)), h("span", {}, t("plans.gaps")))),
-      c.gaps.length ? h("div", { class: "table-wrap" }, h("table", { class: "data" },
+      c.gaps.length ? h("div", { class: "table-wrap scroll-y" }, h("table", { class: "data" },
         h("thead", {}, h("tr", {}, h("th", {}, t("f.type")), h("th", {}, t("f.grid")))),
         h("tbody", {}, c.gaps.slice(0, 200).map((g) => h("tr", {}, h("td", {}, g.event_type_name), h("td", {}, g.grid_name)))))) : null);
   }
@@ -53,7 +53,7 @@
           h("div", { class: "small" }, `${t("f.verifier")}: ${x.verifier_name}`),
           h("div", { class: "small" }, Object.entries(x.deadlines).map(([k, v]) => `${t("board.sla." + k)} ${v}`).join(" · ")),
           x.silenced_by ? h("div", { class: "small" }, t("wall.held.silence", { id: x.silenced_by })) : null),
-        h("ul", { class: "route-list" }, r.considered.map((c) => h("li", {}, h("span", { class: c.matched ? "ok" : "no" }, c.matched ? "✓" : "✗"), h("div", {}, c.route, h("div", {}, h("code", {}, c.reason)))))));
+        h("ul", { class: "route-list" }, r.considered.map((c) => h("li", {}, h("span", { class: c.matched ? "mark ok" : "mark no" }, c.matched ? "✓" : "✗"), h("div", {}, c.route, h("div", {}, h("code", {}, c.reason)))))));
       } catch (err) { toast(err.message, true); }
     });
     if (canSilence) {

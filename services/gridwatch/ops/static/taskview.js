@@ -45,7 +45,7 @@
       h("div", { class: "small muted" }, `${t("task.routing.path")}: ${r.path.join(" › ")}`),
       h("h3", {}, t("task.routing.considered")),
       h("ul", { class: "route-list" }, r.considered.map((c) =>
-        h("li", {}, h("span", { class: c.matched ? "ok" : "no" }, c.matched ? "✓" : "✗"),
+        h("li", {}, h("span", { class: c.matched ? "mark ok" : "mark no" }, c.matched ? "✓" : "✗"),
           h("div", {}, h("div", {}, c.route), h("code", {}, c.reason))))));
   }
 

@@ -16,15 +16,13 @@
 
   function render(item, fresh) {
     const e = item.event, task = item.task;
-    const pic = e.evidence_url
-      ? h("img", { src: e.evidence_url, alt: e.title, loading: "lazy" })
-      : h("div", { class: "nopic" }, e.device_name || e.title);
+    const pic = e.evidence_url ? h("img", { src: e.evidence_url, alt: e.title, loading: "lazy" }) : null;
     const conf = e.confidence === null ? "—" : e.confidence.toFixed(2);
     const el = h("article", {
       class: "card alert" + (task.state === "reported" ? " pending" : "") + (fresh ? " fresh" : ""),
       dataset: { eventId: e.event_id, taskId: task.task_id, state: task.state },
     },
-    h("div", { class: "pic" }, h("a", { href: `/ops/tasks/${task.task_id}` }, pic),
+    h("div", { class: "pic" + (pic ? "" : " none") }, pic ? h("a", { href: `/ops/tasks/${task.task_id}` }, pic) : null,
       h("div", { class: "tags" }, stateBadge(task.state), sevBadge(e.severity), sourceBadge(e.source))),
     h("div", { class: "body" },
       h("div", { class: "title" }, h("h2", {}, e.event_type_name || e.title), h("span", { class: "muted small" }, fmtTime(e.occurred_at))),
