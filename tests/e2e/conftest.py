@@ -109,7 +109,14 @@ def site(tmp_path_factory: pytest.TempPathFactory, redis_server: str) -> Iterato
     app = create_app(OpsContext(district, store, evidence, hot))
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=1,  # open live feeds would hold the shutdown
+        )
     )
     thread = threading.Thread(target=server.run, name="e2e-web", daemon=True)
     thread.start()

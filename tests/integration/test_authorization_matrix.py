@@ -113,7 +113,9 @@ def expected(who: str, action: Action, flavour: str) -> bool:
 
 
 MATRIX = [
-    pytest.param(who, action, flavour, expected(who, action, flavour), id=f"{who}-{action}-{flavour}")
+    pytest.param(
+        who, action, flavour, expected(who, action, flavour), id=f"{who}-{action}-{flavour}"
+    )
     for who in USERS
     for action in SETUP
     for flavour in FLAVOURS

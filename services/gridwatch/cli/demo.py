@@ -132,7 +132,10 @@ def _start_web(runtime: EmbeddedRuntime, host: str, port: int):  # type: ignore[
 
     s = runtime.services
     app = create_app(OpsContext(runtime.district, s.store, s.evidence, s.hot))
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
     threading.Thread(target=server.run, name="web", daemon=True).start()
     return server
 
