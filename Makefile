@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: install demo lint test test-fast
+.PHONY: install demo lint test test-fast test-deps
 
 install:
 	$(PIP) install -q -e ".[dev]"
@@ -15,8 +15,12 @@ lint:
 	ruff format --check .
 	mypy
 
+# System packages the tests need (Debian chromium for the browser tests, a CJK font …).
+test-deps:
+	bash scripts/test-deps.sh
+
 # Lint first, then the fast pure tests, then everything else (real ONNX, SQL, Redis, broker, browser).
-test: install lint
+test: install test-deps lint
 	$(PYTHON) -m pytest tests/unit -q
 	$(PYTHON) -m pytest tests -q --ignore=tests/unit
 

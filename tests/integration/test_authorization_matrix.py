@@ -27,7 +27,6 @@ from gridwatch.ops.context import OpsContext
 from gridwatch.ops.users import PEOPLE, create_demo_accounts
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.repository import Store, sqlite_url
-from tests.conftest import MINIMAL
 
 PASSWORD = "matrix-pass-1"
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

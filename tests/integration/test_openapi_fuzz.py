@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from gridwatch.config.schema import District
-from gridwatch.domain.events import Event
 from gridwatch.dispatch.stage import DispatchStage
+from gridwatch.domain.events import Event
 from gridwatch.ops.app import create_app
 from gridwatch.ops.context import OpsContext
 from gridwatch.ops.users import create_demo_accounts
