@@ -20,9 +20,9 @@
     fill($("#tree"), h("table", { class: "data" },
       h("thead", {}, h("tr", {}, h("th", {}, t("f.plan")), h("th", {}, t("plans.receiver")), h("th", {}, t("plans.deadlines")))),
       h("tbody", {}, routes.map((r) => h("tr", { dataset: { route: r.id } },
-        h("td", {}, h("div", { class: "nowrap" }, "\u3000".repeat(r.depth), r.name, r.silenced_by.length ? h("span", { class: "badge st-reported" }, " " + t("plans.silence.active")) : null),
+        h("td", {}, h("div", {}, "\u3000".repeat(r.depth), r.name, r.silenced_by.length ? h("span", { class: "badge st-reported" }, " " + t("plans.silence.active")) : null),
           h("div", { class: "small muted" }, "\u3000".repeat(r.depth), r.matchers.join(", "))),
-        h("td", {}, r.receiver_name),
+        h("td", { class: "small" }, r.receiver_name),
         h("td", { class: "small nowrap" }, Object.entries(r.deadlines).map(([k, v]) => `${t("board.sla." + k)} ${v}`).join(" · ")))))));
   }
 
