@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from gridwatch.ops.context import OpsContext
 from gridwatch.ops.users import authenticate
 from gridwatch.store import activity
-from gridwatch.store.sessions import SignedIn, open_session
+from gridwatch.store.sessions import SignedIn, open_session, purge_expired
 from gridwatch.store.tables import UserRow
 
 WINDOW = timedelta(minutes=15)
@@ -82,5 +82,6 @@ def sign_in(ctx: OpsContext, user_id: str, password: str, client: str) -> Sessio
     user = check_password(ctx, user_id, password, client)
     now = ctx.clock()
     token, signed_in = open_session(ctx.store, user.user_id, now, client)
+    purge_expired(ctx.store, now)  # keeps the table to a month of sessions
     activity.record(ctx.store, now, user.user_id, user.role, "login", user.user_id, client=client)
     return Session(token, signed_in)

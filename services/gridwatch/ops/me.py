@@ -12,8 +12,8 @@ from gridwatch.store.tables import UserRow
 
 
 def home_page(role: Role) -> str:
-    actor_role_home = {Role.GRID_LEADER: "/m/inbox", Role.SQUAD_MEMBER: "/m/inbox"}
-    return actor_role_home.get(role, "/ops/wall")
+    """Field staff start on their phone inbox, everyone else on the alert wall."""
+    return "/m/inbox" if role in (Role.GRID_LEADER, Role.SQUAD_MEMBER) else "/ops/wall"
 
 
 def me_of(district: District, user: UserRow) -> MeOut:

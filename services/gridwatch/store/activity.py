@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gridwatch.store.ops_tables import ActivityRow
 from gridwatch.store.repository import Store
@@ -40,27 +40,6 @@ def record(
         )
 
 
-def count_since(
-    store: Store,
-    action: str,
-    since: datetime,
-    *,
-    subject: str | None = None,
-    client: str | None = None,
-) -> int:
-    q = (
-        select(func.count())
-        .select_from(ActivityRow)
-        .where(ActivityRow.action == action, ActivityRow.at >= since)
-    )
-    if subject is not None:
-        q = q.where(ActivityRow.subject == subject[:128])
-    if client is not None:
-        q = q.where(ActivityRow.client == client[:64])
-    with store.session() as s:
-        return int(s.scalar(q) or 0)
-
-
 def times_since(
     store: Store,
     action: str,
@@ -83,14 +62,6 @@ def times_since(
         q = q.where(ActivityRow.client == client[:64])
     with store.session() as s:
         return list(s.scalars(q))
-
-
-def last_at(store: Store, action: str, *, subject: str) -> datetime | None:
-    q = select(func.max(ActivityRow.at)).where(
-        ActivityRow.action == action, ActivityRow.subject == subject[:128]
-    )
-    with store.session() as s:
-        return s.scalar(q)
 
 
 def recent(

@@ -85,6 +85,10 @@ function fmtDuration(sec) {
   if (hh) return zh ? `${hh}小时${pad(m)}分` : `${hh}h ${pad(m)}m`;
   return zh ? `${m}分${pad(s % 60)}秒` : `${m}m ${pad(s % 60)}s`;
 }
+/* Event type names: the config's zh-CN name, or the English one when the page is in English. */
+function typeName(type, zhName) {
+  return BOOT.lang === "en" && T["et." + type] ? T["et." + type] : zhName || type;
+}
 function pct(x) { return x === null || x === undefined ? "—" : (x * 100).toFixed(1) + "%"; }
 
 /* SLA badge that counts down by itself (see the ticker below). */
@@ -232,7 +236,8 @@ async function confirmEvent(eventId) {
 
 /* Buttons for what this account may do next; `reported` tasks are confirmed via the event. */
 function actionButtons(task, onDone, opts) {
-  const acts = task.allowed_actions.filter((a) => !(task.state === "reported" && a === "file"));
+  const acts = task.allowed_actions.filter((a) => !(task.state === "reported" && a === "file")
+    && (!opts || !opts.only || opts.only.includes(a)));
   const buttons = [];
   if (task.state === "reported" && task.allowed_actions.includes("file")) {
     buttons.push(h("button", { class: "btn primary" + (opts && opts.big ? " big" : ""), dataset: { act: "confirm" },
@@ -244,7 +249,7 @@ function actionButtons(task, onDone, opts) {
     const cls = a === "reject" || a === "return" || a === "rework" ? "btn danger" : PRIMARY.includes(a) ? "btn primary" : "btn";
     buttons.push(h("button", { class: cls + (opts && opts.big ? " big" : ""), dataset: { act: a },
       onclick: async (e) => { e.target.disabled = true; const r = await runAction(task, a); e.target.disabled = false; if (r) onDone(r); } },
-    a === "reject" ? t("wall.reject") : a === "dispatch" && task.state !== "filed" && task.state !== "returned" ? t("wall.dispatch") : t("action." + a)));
+    a === "reject" ? t("wall.reject") : a === "dispatch" ? t("wall.dispatch") : t("action." + a)));
   }
   return buttons;
 }
@@ -279,6 +284,6 @@ function feedbackForm(task, onDone) {
   return form;
 }
 
-window.GW = { BOOT, T, t, h, clear, fill, $, api, fmtTime, fmtDuration, pct, slaBadge, stateBadge, sevBadge,
+window.GW = { BOOT, T, t, h, clear, fill, $, typeName, api, fmtTime, fmtDuration, pct, slaBadge, stateBadge, sevBadge,
   sourceBadge, toast, option, queryParams, setQuery, liveFeed, ask, organisation, runAction,
   confirmEvent, actionButtons, feedbackForm, uploadPhoto };

@@ -1,7 +1,7 @@
 /* One grid: its numbers, its devices' health and its tasks. */
 "use strict";
 (() => {
-  const { fill, t, h, clear, $, api, fmtTime, stateBadge, slaBadge } = window.GW;
+  const { typeName, fill, t, h, clear, $, api, fmtTime, stateBadge, slaBadge } = window.GW;
   const root = $("#grid");
   api("GET", `/api/grids/${root.dataset.gridId}`).then((d) => {
     const g = d.grid;
@@ -18,7 +18,7 @@
           d.tasks.length ? h("div", { class: "table-wrap" }, h("table", { class: "data" },
             h("thead", {}, h("tr", {}, h("th", {}, t("f.type")), h("th", {}, t("f.state")), h("th", {}, t("f.assignee")), h("th", {}, t("f.deadline")))),
             h("tbody", {}, d.tasks.map((x) => h("tr", {},
-              h("td", {}, h("a", { href: `/ops/tasks/${x.task_id}` }, x.event_type_name)),
+              h("td", {}, h("a", { href: `/ops/tasks/${x.task_id}` }, typeName(x.event_type, x.event_type_name))),
               h("td", {}, stateBadge(x.state)), h("td", {}, x.assignee_name), h("td", {}, slaBadge(x.deadline) || "—"))))))
             : h("p", { class: "muted" }, t("common.empty"))),
         h("div", { class: "card" }, h("h2", {}, t("map.grid_devices")),

@@ -1,7 +1,7 @@
 /* KPIs and league tables (赛马比拼), false alarms per algorithm, daily trend. */
 "use strict";
 (() => {
-  const { fill, t, h, clear, $, api, pct, charts } = window.GW;
+  const { typeName, fill, t, h, clear, $, api, pct, charts } = window.GW;
   const root = $("#kpis");
 
   function league(rows, id) {
@@ -42,10 +42,10 @@
         h("div", { class: "card" }, h("h2", {}, t("kpi.squads")), scored(k.squads).length ? charts.bars(scored(k.squads), { max: 100 }) : null, league(k.squads, "squad-league")),
         h("div", { class: "card" }, h("h2", {}, t("kpi.communities")), scored(k.communities).length ? charts.bars(scored(k.communities), { max: 100 }) : null, league(k.communities, "community-league"))),
       h("div", { class: "card" }, h("h2", {}, t("kpi.algorithms")),
-        algos.length ? charts.bars(algos.map((a) => ({ label: a.name, value: a.false_alarm_rate || 0, text: `${pct(a.false_alarm_rate)} (${a.rejected}/${a.confirmed + a.rejected})` })), { max: 1, cls: "alt" }) : null,
+        algos.length ? charts.bars(algos.map((a) => ({ label: typeName(a.algorithm, a.name), value: a.false_alarm_rate || 0, text: `${pct(a.false_alarm_rate)} (${a.rejected}/${a.confirmed + a.rejected})` })), { max: 1, cls: "alt" }) : null,
         h("div", { class: "table-wrap" }, h("table", { class: "data" },
           h("thead", {}, h("tr", {}, h("th", {}, t("f.algorithm")), h("th", { class: "num" }, t("kpi.events")), h("th", { class: "num" }, t("kpi.confirmed")), h("th", { class: "num" }, t("kpi.rejected")), h("th", { class: "num" }, t("kpi.false_alarm")))),
-          h("tbody", {}, k.algorithms.map((a) => h("tr", {}, h("td", {}, a.name), h("td", { class: "num" }, String(a.events)), h("td", { class: "num" }, String(a.confirmed)), h("td", { class: "num" }, String(a.rejected)), h("td", { class: "num" }, pct(a.false_alarm_rate)))))))));
+          h("tbody", {}, k.algorithms.map((a) => h("tr", {}, h("td", {}, typeName(a.algorithm, a.name)), h("td", { class: "num" }, String(a.events)), h("td", { class: "num" }, String(a.confirmed)), h("td", { class: "num" }, String(a.rejected)), h("td", { class: "num" }, pct(a.false_alarm_rate)))))))));
     const lg = root.querySelectorAll(".legend span");
     ["#1f6feb", "#1a7f37", "#d1242f"].forEach((c, i) => { if (lg[i]) lg[i].style.color = c; });
   }

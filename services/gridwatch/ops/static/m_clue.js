@@ -1,7 +1,7 @@
 /* Report a clue: what, a photo, where (phone location or a tap on the grid map). */
 "use strict";
 (() => {
-  const { fill, BOOT, t, h, clear, $, api, option, toast, organisation, uploadPhoto, stateBadge } = window.GW;
+  const { typeName, fill, BOOT, t, h, clear, $, api, option, toast, organisation, uploadPhoto, stateBadge } = window.GW;
   const form = $("#clue");
   const where = $("#where");
   const mini = $("#minimap");
@@ -42,7 +42,7 @@
 
   async function init() {
     const org = await organisation();
-    org.event_types.forEach((e) => form.elements.event_type.append(option(e.id, e.name)));
+    org.event_types.forEach((e) => form.elements.event_type.append(option(e.id, typeName(e.id, e.name))));
     form.elements.event_type.value = org.event_types.some((e) => e.id === "garbage_dumping") ? "garbage_dumping" : org.event_types[0].id;
     if (BOOT.me.grid) {
       await drawGrid(BOOT.me.grid);

@@ -1,7 +1,7 @@
 /* Field app inbox: my tasks by what they need from me; new ones arrive live. */
 "use strict";
 (() => {
-  const { fill, t, h, clear, $, api, stateBadge, slaBadge, liveFeed, toast } = window.GW;
+  const { typeName, fill, t, h, clear, $, api, stateBadge, slaBadge, liveFeed, toast } = window.GW;
   const list = $("#list");
   const tabs = $("#tabs");
   let tab = new URLSearchParams(location.search).get("tab") || "todo";
@@ -20,7 +20,7 @@
     const img = task.evidence_url ? h("img", { src: task.evidence_url, alt: "", loading: "lazy" }) : h("div", { class: "noimg" });
     return h("a", { class: "mtask", href: `/m/tasks/${task.task_id}`, dataset: { taskId: task.task_id, state: task.state } }, img,
       h("div", {},
-        h("div", { class: "t" }, task.event_type_name),
+        h("div", { class: "t" }, typeName(task.event_type, task.event_type_name)),
         h("div", { class: "s" }, `${task.grid_name} · ${task.device_name || t("source." + task.source)}`),
         h("div", { class: "b" }, stateBadge(task.state), slaBadge(task.deadline))));
   }

@@ -1,7 +1,7 @@
 /* Dispatch plans: coverage and gaps, the routing tree, "who would get this", silences. */
 "use strict";
 (() => {
-  const { fill, BOOT, t, h, clear, $, api, fmtTime, pct, option, organisation, toast } = window.GW;
+  const { typeName, fill, BOOT, t, h, clear, $, api, fmtTime, pct, option, organisation, toast } = window.GW;
   const canSilence = BOOT.me.permissions.includes("manage_silences");
 
   async function coverage() {
@@ -12,7 +12,7 @@
         h("div", { class: "stat" }, h("b", {}, String(c.gaps.length)), h("span", {}, t("plans.gaps")))),
       c.gaps.length ? h("div", { class: "table-wrap scroll-y" }, h("table", { class: "data" },
         h("thead", {}, h("tr", {}, h("th", {}, t("f.type")), h("th", {}, t("f.grid")))),
-        h("tbody", {}, c.gaps.slice(0, 200).map((g) => h("tr", {}, h("td", {}, g.event_type_name), h("td", {}, g.grid_name)))))) : null);
+        h("tbody", {}, c.gaps.slice(0, 200).map((g) => h("tr", {}, h("td", {}, typeName(g.event_type, g.event_type_name)), h("td", {}, g.grid_name)))))) : null);
   }
 
   async function tree() {
@@ -41,7 +41,7 @@
   async function init() {
     const org = await organisation();
     const f = $("#explain");
-    org.event_types.forEach((e) => f.elements.event_type.append(option(e.id, e.name)));
+    org.event_types.forEach((e) => f.elements.event_type.append(option(e.id, typeName(e.id, e.name))));
     org.grids.forEach((g) => f.elements.grid.append(option(g.id, g.name)));
     f.addEventListener("submit", async (e) => {
       e.preventDefault();

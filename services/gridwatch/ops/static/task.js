@@ -1,7 +1,7 @@
 /* Ops task page: evidence, facts, actions, routing explanation and the audit trail. */
 "use strict";
 (() => {
-  const { fill, t, h, clear, $, api, actionButtons, feedbackForm, taskview } = window.GW;
+  const { typeName, fill, t, h, clear, $, api, actionButtons, feedbackForm, taskview } = window.GW;
   const root = $("#task");
   const id = root.dataset.taskId;
 
@@ -13,7 +13,7 @@
     fill(root, 
       h("div", { class: "stack" },
         h("div", { class: "card" }, h("h2", {}, t("task.evidence")), taskview.pictures(task).length ? taskview.pictures(task) : h("p", { class: "muted" }, t("common.none"))),
-        h("div", { class: "card" }, h("h2", {}, `${task.event_type_name} · ${task.task_id}`), taskview.facts(task))),
+        h("div", { class: "card" }, h("h2", {}, `${typeName(task.event_type, task.event_type_name)} · ${task.task_id}`), taskview.facts(task))),
       h("div", { class: "stack" },
         h("div", { class: "card" }, h("h2", {}, t("task.actions")),
           buttons.length ? h("div", { class: "actions", id: "actions" }, buttons) : h("p", { class: "muted" }, t("task.no_actions"))),

@@ -1,7 +1,7 @@
 /* Task board: one column per stage of the case loop, SLA countdowns, overdue highlighted. */
 "use strict";
 (() => {
-  const { fill, t, h, clear, $, api, slaBadge, option, queryParams, setQuery, liveFeed, organisation } = window.GW;
+  const { typeName, fill, t, h, clear, $, api, slaBadge, option, queryParams, setQuery, liveFeed, organisation } = window.GW;
   const COLUMNS = [
     ["confirm", ["reported"]],
     ["dispatch", ["filed", "returned"]],
@@ -16,7 +16,7 @@
 
   function card(task) {
     return h("a", { class: "tcard" + (task.deadline && task.deadline.overdue ? " overdue" : ""), href: `/ops/tasks/${task.task_id}`, dataset: { taskId: task.task_id, state: task.state } },
-      h("div", { class: "line1" }, h("span", {}, task.event_type_name), h("span", { class: "badge st-" + task.state }, t("state." + task.state))),
+      h("div", { class: "line1" }, h("span", {}, typeName(task.event_type, task.event_type_name)), h("span", { class: "badge st-" + task.state }, t("state." + task.state))),
       h("div", { class: "line2" }, `${task.grid_name} · ${task.device_name || t("source." + task.source)}`),
       h("div", { class: "line3" }, h("span", {}, task.assignee_name), slaBadge(task.deadline)));
   }
@@ -60,7 +60,7 @@
     fillSelect("community", org.communities.map((c) => [c.id, c.name]));
     fillSelect("grid", org.grids.map((g) => [g.id, g.name]));
     fillSelect("squad", org.squads.map((s) => [s.id, s.name]));
-    fillSelect("algorithm", org.algorithms.map((a) => [a.id, a.name]));
+    fillSelect("algorithm", org.algorithms.map((a) => [a.id, typeName(a.id, a.name)]));
     fillSelect("source", ["ai", "grid_leader", "citizen", "system"].map((s) => [s, t("source." + s)]));
     form.elements.overdue.checked = q.get("overdue") === "1";
     form.elements.community.addEventListener("change", () => {

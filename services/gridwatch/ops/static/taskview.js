@@ -2,14 +2,14 @@
    routing explanation. */
 "use strict";
 (() => {
-  const { t, h, fmtTime, stateBadge, sevBadge, sourceBadge, slaBadge } = window.GW;
+  const { typeName, t, h, fmtTime, stateBadge, sevBadge, sourceBadge, slaBadge } = window.GW;
 
   function facts(task) {
     const e = task.event;
     const conf = e.confidence === null ? null : e.confidence.toFixed(2);
     return h("dl", { class: "kv" },
       h("dt", {}, t("f.state")), h("dd", {}, stateBadge(task.state), " ", slaBadge(task.deadline)),
-      h("dt", {}, t("f.type")), h("dd", {}, task.event_type_name, " ", sevBadge(e.severity), " ", sourceBadge(e.source)),
+      h("dt", {}, t("f.type")), h("dd", {}, typeName(task.event_type, task.event_type_name), " ", sevBadge(e.severity), " ", sourceBadge(e.source)),
       h("dt", {}, t("f.time")), h("dd", {}, fmtTime(e.occurred_at)),
       h("dt", {}, t("f.grid")), h("dd", {}, `${task.grid_name} · ${task.community_name}`),
       e.device_name ? [h("dt", {}, t("f.device")), h("dd", {}, e.device_name)] : null,

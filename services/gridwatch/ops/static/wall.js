@@ -1,7 +1,7 @@
 /* Live alert wall: newest events first, each with its evidence and what can be done now. */
 "use strict";
 (() => {
-  const { t, h, clear, $, api, fmtTime, stateBadge, sevBadge, sourceBadge, liveFeed, actionButtons } = window.GW;
+  const { typeName, t, h, clear, $, api, fmtTime, stateBadge, sevBadge, sourceBadge, liveFeed, actionButtons } = window.GW;
   const wall = $("#wall");
   const empty = $("#wall-empty");
   const onlyPending = $("#only-pending");
@@ -25,7 +25,7 @@
     h("div", { class: "pic" + (pic ? "" : " none") }, pic ? h("a", { href: `/ops/tasks/${task.task_id}` }, pic) : null,
       h("div", { class: "tags" }, stateBadge(task.state), sevBadge(e.severity), sourceBadge(e.source))),
     h("div", { class: "body" },
-      h("div", { class: "title" }, h("h2", {}, e.event_type_name || e.title), h("span", { class: "muted small" }, fmtTime(e.occurred_at))),
+      h("div", { class: "title" }, h("h2", {}, typeName(e.event_type, e.event_type_name)), h("span", { class: "muted small" }, fmtTime(e.occurred_at))),
       heldText(task) ? h("div", { class: "held" }, heldText(task)) : null,
       h("dl", { class: "kv" },
         h("dt", {}, t("f.device")), h("dd", {}, e.device_name || (e.reporter ? `${t("f.reporter")} ${e.reporter}` : "—")),
@@ -35,7 +35,7 @@
         h("dt", {}, t("f.plan")), h("dd", {}, task.route_name || "—"),
         h("dt", {}, t("f.assignee")), h("dd", {}, task.assignee_name),
         e.description ? [h("dt", {}, t("f.description")), h("dd", {}, e.description)] : null),
-      h("div", { class: "actions" }, actionButtons(task, (updated) => refresh(e.event_id, updated)),
+      h("div", { class: "actions" }, actionButtons(task, (updated) => refresh(e.event_id, updated), { only: ["reject", "dispatch"] }),
         h("a", { class: "btn", href: `/ops/tasks/${task.task_id}` }, t("common.details")))));
     return el;
   }
