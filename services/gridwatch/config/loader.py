@@ -95,6 +95,9 @@ def load_district(directory: str | Path) -> District:
             continue
         docs[key] = _Doc(display, data, lines)
         models[key] = _validate(docs[key], model, issues)
+    from gridwatch.config.enforcement_loader import check_enforcement, load_enforcement
+
+    enforcement, enforcement_docs = load_enforcement(root, issues)
     if issues or any(m is None for m in models.values()):
         raise ConfigError(issues)
 
@@ -105,8 +108,10 @@ def load_district(directory: str | Path) -> District:
         algorithms=models["algorithms"].algorithms,
         plans=models["plans"],
         emergency_plans=models["emergency_plans"].emergency_plans,
+        enforcement=enforcement,
     )
     issues.extend(cross_check(district, docs))
+    issues.extend(check_enforcement(district, enforcement_docs, docs["plans"]))
     if issues:
         raise ConfigError(issues)
     return district
@@ -291,7 +296,27 @@ def counts(d: District) -> dict[str, int]:
         "scenes": len(o.scenes),
         "emergency_plans": len(d.emergency_plans),
         "dispatch_plans": sum(1 for r, _ in _walk_routes(d.plans.route, ()) if r.matchers),
+        **enforcement_counts(d),
     }
+
+
+def enforcement_counts(d: District) -> dict[str, int]:
+    """The responsibility list and enterprises, when the district has them."""
+    from gridwatch.enforcement.catalogue import link_count, link_problems
+
+    out: dict[str, int] = {}
+    r = d.enforcement.responsibility
+    if r is not None:
+        out |= {
+            "business_items": len(r.business_items),
+            "duty_items": len(r.duty_items),
+            "enforcement_matters": len(r.enforcement_matters),
+            "duty_links": link_count(r),
+            "dangling_links": len(link_problems(r, (s.id for s in d.organisation.squads))),
+        }
+    if d.enforcement.enterprises:
+        out["enterprises"] = len(d.enforcement.enterprises)
+    return out
 
 
 def resolve_path(config_dir: str | Path, path: str) -> Path:

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gridwatch.enforcement.config import EnforcementConfig
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
 
@@ -384,6 +386,12 @@ class Route(Strict):
         description="Keep matching siblings after this route matched.",
     )
     routes: list[Route] = Field(default_factory=list, title="Child routes", description="")
+    duty_items: list[str] = Field(
+        default_factory=list,
+        title="Duty items",
+        description="Codes of the duty items (履职事项) this plan discharges; shown with its "
+        "legal basis in route explanations. Empty: the catalogue's lead duties for the event type.",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -465,6 +473,7 @@ class District(Strict):
     algorithms: list[AlgorithmConfig]
     plans: PlansFile
     emergency_plans: list[EmergencyPlan]
+    enforcement: EnforcementConfig = Field(default_factory=EnforcementConfig)
 
     @cached_property
     def _index(self) -> dict[str, dict[str, Any]]:
