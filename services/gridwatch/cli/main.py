@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gridwatch.cli import config_cmd, demo
+from gridwatch.cli import config_cmd, demo, inspections
 
 app = typer.Typer(
     name="gridwatch",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.command("demo")(demo.demo)
 app.command("check-config")(config_cmd.check_config)
+app.add_typer(inspections.app, name="inspections")
 
 if __name__ == "__main__":
     app()

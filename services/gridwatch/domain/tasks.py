@@ -62,6 +62,8 @@ class Action(StrEnum):
     REQUEST_EXTENSION = "request_extension"
     APPROVE_EXTENSION = "approve_extension"
     MERGE = "merge"
+    # Not a state-machine step: a document issued for the case, recorded in its audit trail.
+    ISSUE_DOCUMENT = "issue_document"
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,9 @@ def transition(
     merged_into: str | None = None,
 ) -> tuple[Task, AuditRecord]:
     """Apply one action; return the new task and its audit record, or raise TransitionError."""
-    rule = RULES[action]
+    rule = RULES.get(action)
+    if rule is None:
+        raise TransitionError(f"{action} is not a step of the case loop")
     if task.state not in rule.sources:
         raise TransitionError(f"cannot {action} a task that is {task.state}")
     if not _allowed(rule.who, actor, task):

@@ -275,6 +275,20 @@ class Store:
             s.add(_audit_row(record))
         return task, record
 
+    def record_audit(self, record: AuditRecord) -> None:
+        """Add an audit entry that does not move the task (e.g. a document issued for it); the
+        task must exist and be in the state the record names."""
+        if record.from_state is not record.to_state:
+            raise ValueError("record_audit is for entries without a state change; use act()")
+        with self.session() as s:
+            row = s.get(TaskRow, record.task_id, with_for_update=True)
+            if row is None:
+                raise NotFound(record.task_id)
+            if row.state != record.from_state.value:
+                raise ValueError(f"task {record.task_id} is {row.state}, not {record.from_state}")
+            row.updated_at = max(row.updated_at, record.at)
+            s.add(_audit_row(record))
+
     def list_tasks(
         self,
         *,

@@ -149,3 +149,6 @@ class AuditRow(Base):
 
 
 Index("ix_audit_task_at", AuditRow.task_id, AuditRow.at)
+
+# Tables of other modules register on the same metadata (Alembic autogenerates from it).
+from gridwatch.store import enforcement_tables  # noqa: E402, F401
