@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from gridwatch.cli import config_cmd, demo, inspections
+from gridwatch.cli import config_cmd, demo, documents, inspections
 
 app = typer.Typer(
     name="gridwatch",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.command("demo")(demo.demo)
 app.command("check-config")(config_cmd.check_config)
 app.add_typer(inspections.app, name="inspections")
+app.add_typer(documents.app, name="documents")
 
 if __name__ == "__main__":
     app()
