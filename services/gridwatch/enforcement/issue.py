@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from gridwatch.config.schema import Camera, District, Route
+from gridwatch.config.schema import Camera, District
 from gridwatch.domain.events import stable_id
 from gridwatch.domain.tasks import Action, AuditRecord, Role, State, Task
-from gridwatch.enforcement.catalogue import LegalDuty, enforcement_duty_for, legal_basis_for
+from gridwatch.enforcement.catalogue import LegalDuty, enforcement_duty_for
 from gridwatch.enforcement.config import DocumentKind, Officer
 from gridwatch.enforcement.documents import (
     TITLES,
@@ -24,6 +24,7 @@ from gridwatch.enforcement.documents import (
     document_number,
 )
 from gridwatch.enforcement.documents import Officer as SignedBy
+from gridwatch.enforcement.legal_duty import route_legal_duties
 from gridwatch.enforcement.pdf import render_pdf
 from gridwatch.store.enforcement_repository import EnforcementStore
 from gridwatch.store.enforcement_tables import EnforcementDocumentRow
@@ -63,24 +64,13 @@ def _issued(row: EnforcementDocumentRow, created: bool) -> IssuedDocument:
     )
 
 
-def _find_route(route: Route, route_id: str | None) -> Route | None:
-    if route.id == route_id:
-        return route
-    for child in route.routes:
-        hit = _find_route(child, route_id)
-        if hit is not None:
-            return hit
-    return None
-
-
 def legal_duty_of(district: District, task: Task, event_type: str, kind: DocumentKind) -> LegalDuty:
     """The duty the document rests on: the matched plan's duty items if it names any, else the
     catalogue's lead duty for the event type; notices and decisions need an enforcement matter."""
     catalogue = district.enforcement.responsibility
     if catalogue is None:
         raise DocumentError("the district has no responsibility list (权责清单)")
-    route = _find_route(district.plans.route, task.route_id)
-    from_plan = legal_basis_for(catalogue, event_type, route.duty_items if route else ())
+    from_plan = route_legal_duties(district, event_type, task.route_id)
     with_matter = [d for d in from_plan if d.matter is not None]
     if with_matter:
         return with_matter[0]

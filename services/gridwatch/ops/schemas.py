@@ -42,6 +42,19 @@ class EventOut(Out):
         return out
 
 
+class LegalDutyOut(BaseModel):
+    """A duty item (履职事项) behind the plan, with its legal basis and enforcement matter."""
+
+    code: str
+    name: str
+    unit: str
+    legal_basis: str
+    source: str = Field(description="plan: named by the matched plan; catalogue: lead duty.")
+    matter_code: str | None = None
+    matter_name: str | None = None
+    penalty_basis: str | None = None
+
+
 class RoutingOut(BaseModel):
     route_id: str
     route_name: str
@@ -51,6 +64,28 @@ class RoutingOut(BaseModel):
     fallback: bool
     also: list[str] = []
     considered: list[dict[str, Any]]
+    legal_duties: list[LegalDutyOut] = []
+
+    @classmethod
+    def explained(cls, routing: Any, district: Any, event_type: str) -> RoutingOut:
+        """The stored routing decision plus the legal duty and basis of the matched plan."""
+        from gridwatch.enforcement.legal_duty import route_legal_duties
+
+        out = cls.model_validate(routing)
+        out.legal_duties = [
+            LegalDutyOut(
+                code=d.duty.code,
+                name=d.duty.name,
+                unit=d.duty.unit,
+                legal_basis=d.duty.legal_basis,
+                source=d.source,
+                matter_code=d.matter.code if d.matter else None,
+                matter_name=d.matter.name if d.matter else None,
+                penalty_basis=d.matter.penalty_basis if d.matter else None,
+            )
+            for d in route_legal_duties(district, event_type, out.route_id)
+        ]
+        return out
 
 
 class AuditOut(BaseModel):

@@ -34,4 +34,4 @@ def event_routing(ctx: Ctx, actor: CurrentActor, event_id: str) -> RoutingOut:
         raise HTTPException(404, f"no event {event_id}") from None
     if not can_see(actor, task):
         raise HTTPException(403, "not your grid or squad")
-    return RoutingOut.model_validate(row.routing)
+    return RoutingOut.explained(row.routing, ctx.district, row.event_type)

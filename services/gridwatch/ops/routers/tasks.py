@@ -41,7 +41,11 @@ def get_task(ctx: Ctx, actor: CurrentActor, task_id: str) -> TaskDetailOut:
     return TaskDetailOut(
         **TaskOut.of(task).model_dump(),
         event=EventOut.of(event),
-        routing=RoutingOut.model_validate(event.routing) if event.routing else None,
+        routing=(
+            RoutingOut.explained(event.routing, ctx.district, event.event_type)
+            if event.routing
+            else None
+        ),
         audit=[AuditOut.of(a) for a in ctx.store.audit_trail(task_id)],
         allowed_actions=allowed_actions(task, actor),
     )
