@@ -16,9 +16,14 @@ lint:
 	mypy
 
 # Lint first, then the fast pure tests, then everything else (real ONNX, SQL, Redis, broker, browser).
-test: install lint
+test: test-deps install lint
 	$(PYTHON) -m pytest tests/unit -q
 	$(PYTHON) -m pytest tests -q --ignore=tests/unit
 
 test-fast: lint
 	$(PYTHON) -m pytest tests/unit -q
+
+# System packages pip cannot install (CJK font for document PDFs, poppler); idempotent.
+.PHONY: test-deps
+test-deps:
+	bash scripts/test-deps.sh
