@@ -12,6 +12,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import docx
 import pypdf
 import pytest
 
@@ -23,7 +24,7 @@ from gridwatch.domain.events import Event, Finding
 from gridwatch.domain.tasks import Action, Actor, Role, State
 from gridwatch.enforcement.catalogue import enforcement_duty_for
 from gridwatch.enforcement.documents import DocumentError
-from gridwatch.enforcement.issue import issue_document
+from gridwatch.enforcement.issue import docx_key, issue_document
 from gridwatch.ingest.video_file import VideoFileSource
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.repository import Store
@@ -108,6 +109,11 @@ def test_lane_occupation_case_gets_a_notice_to_rectify_with_its_facts_in_chinese
     assert embedded and all(x is not None for x in embedded)  # CJK font travels with the PDF
     images = [img for page in reader.pages for img in page.images]
     assert images, "the evidence picture is in the PDF"
+
+    # The editable DOCX copy beside it says the same.
+    copy = docx.Document(str(evidence.path(docx_key(doc.storage_key))))
+    words = "".join(p.text for p in copy.paragraphs)
+    assert doc.number in words and task.task_id in words and duty.matter.violated in words
 
 
 def test_documents_are_numbered_per_kind_stored_once_and_audited(

@@ -57,7 +57,7 @@ def issue_cmd(
     responsibility list's lead duty for the event type, and its enforcement matter (执法事项).
     Issuing the same kind again for the case prints the document already issued.
     """
-    from gridwatch.enforcement.issue import issue_document
+    from gridwatch.enforcement.issue import docx_key, issue_document
 
     if kind not in DOCUMENT_KINDS:
         err.print(f"unknown kind {kind!r}: use {', '.join(DOCUMENT_KINDS)}")
@@ -90,12 +90,18 @@ def issue_cmd(
     finally:
         store.engine.dispose()
     path = evidence.path(doc.storage_key)
+    docx = evidence.path(docx_key(doc.storage_key))
     if as_json:
-        out = {**doc.__dict__, "issued_at": doc.issued_at.isoformat(), "path": str(path)}
+        out = {
+            **doc.__dict__,
+            "issued_at": doc.issued_at.isoformat(),
+            "path": str(path),
+            "docx": str(docx),
+        }
         typer.echo(json.dumps(out, ensure_ascii=False))
     else:
         state = "issued" if doc.created else "already issued"
-        typer.echo(f"{doc.number} {state}: {path}")
+        typer.echo(f"{doc.number} {state}: {path} (editable copy {docx.name})")
 
 
 @app.command("list")

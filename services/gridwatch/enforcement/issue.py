@@ -24,6 +24,7 @@ from gridwatch.enforcement.documents import (
     document_number,
 )
 from gridwatch.enforcement.documents import Officer as SignedBy
+from gridwatch.enforcement.docx_render import render_docx
 from gridwatch.enforcement.legal_duty import route_legal_duties
 from gridwatch.enforcement.pdf import render_pdf
 from gridwatch.store.enforcement_repository import EnforcementStore
@@ -48,6 +49,11 @@ class IssuedDocument:
     issued_at: datetime
     issued_by: str
     created: bool  # False: it had been issued before
+
+
+def docx_key(pdf_key: str) -> str:
+    """The editable DOCX copy lies beside the PDF."""
+    return pdf_key.removesuffix(".pdf") + ".docx"
 
 
 def _issued(row: EnforcementDocumentRow, created: bool) -> IssuedDocument:
@@ -195,8 +201,10 @@ def issue_document(
     for _ in range(5):  # another writer may take the number between drawing and storing it
         seq = es.next_seq(kind, local_now.year)
         number = document_number(settings.numbering, kind, local_now.year, seq)
-        pdf = render_pdf(compose(kind, facts, number), author=settings.issuer)
+        document = compose(kind, facts, number)
+        pdf = render_pdf(document, author=settings.issuer)
         key = evidence.put(f"documents/{task_id}/{kind}-{local_now.year}-{seq:04d}.pdf", pdf)
+        evidence.put(docx_key(key), render_docx(document))
         row = EnforcementDocumentRow(
             doc_id=stable_id("doc", task_id, kind),
             task_id=task_id,
@@ -212,6 +220,7 @@ def issue_document(
         if es.add_document(row):
             break
         evidence.path(key).unlink(missing_ok=True)
+        evidence.path(docx_key(key)).unlink(missing_ok=True)
         taken = es.document(task_id, kind)
         if taken is not None:  # the same document was issued concurrently
             return _issued(taken, created=False)
