@@ -199,6 +199,13 @@ def test_only_the_assigned_squad_may_issue_and_only_after_accepting(
             minimal_district, store, evidence, task.task_id, "rectify_notice", "river-1", ISSUED
         )
     assert not [a for a in store.audit_trail(task.task_id) if a.action is Action.ISSUE_DOCUMENT]
+    issue_document(
+        minimal_district, store, evidence, task.task_id, "rectify_notice", "traffic-1", ISSUED
+    )
+    with pytest.raises(DocumentError, match="is in sq-river"):  # not even a copy of it
+        issue_document(
+            minimal_district, store, evidence, task.task_id, "rectify_notice", "river-1", ISSUED
+        )
 
 
 def test_a_case_without_an_enforcement_matter_gets_no_notice(

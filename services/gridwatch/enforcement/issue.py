@@ -150,10 +150,11 @@ def issue_document(
     fine_yuan: int | None = None,
 ) -> IssuedDocument:
     es = EnforcementStore(store)
+    task = store.get_task(task_id)
+    officers = officers_for(district, task, officer_id)  # may this officer act on the case?
     existing = es.document(task_id, kind)
     if existing is not None:
         return _issued(existing, created=False)
-    task = store.get_task(task_id)
     if task.state not in ISSUABLE:
         raise DocumentError(f"task {task_id} is {task.state}: the squad must accept it first")
     event = store.get_event(task.event_id)
@@ -171,7 +172,6 @@ def issue_document(
         ),
         duty.duty.deadline.rectify_days or 7,
     )
-    officers = officers_for(district, task, officer_id)
     picture = None
     if event.evidence_path:
         path = evidence.path(event.evidence_path)
