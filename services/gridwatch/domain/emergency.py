@@ -225,3 +225,27 @@ def inhibit_sources(
                 }
             )
     return out
+
+
+def emergency_summary(
+    activations: Iterable[Activation],
+    items_of: Mapping[str, Sequence[ChecklistTask]],
+    now: datetime,
+) -> dict[str, dict[str, int]]:
+    """Real incidents and drills counted apart: activations by state and checklist progress."""
+    out: dict[str, dict[str, int]] = {}
+    for kind in ("real", "drill"):
+        acts = [a for a in activations if a.drill == (kind == "drill")]
+        items = [i for a in acts for i in items_of.get(a.activation_id, ())]
+        p = progress(items, now)
+        out[kind] = {
+            "activations": len(acts),
+            "active": sum(a.state is ActivationState.ACTIVE for a in acts),
+            "completed": sum(a.state is ActivationState.COMPLETED for a in acts),
+            "stood_down": sum(a.state is ActivationState.STOOD_DOWN for a in acts),
+            "checklist_tasks": p.total,
+            "done": p.done,
+            "done_on_time": p.done_on_time,
+            "overdue": p.overdue,
+        }
+    return out

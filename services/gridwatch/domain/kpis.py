@@ -338,3 +338,17 @@ def league_table(by_unit: Mapping[str, Kpis], min_cases: int = 1) -> list[League
         )
         for i, (s, k, unit) in enumerate(rows, start=1)
     ]
+
+
+def kpi_report(
+    facts: Sequence[CaseFacts], until: datetime, dimensions: Sequence[str]
+) -> dict[str, object]:
+    """Everything `report kpis` and the ops centre show: overall, per dimension, league."""
+    by_unit = kpis_by(facts, "unit", until)
+    return {
+        "overall": kpis(facts, until).as_dict(),
+        "by": {
+            d: {k: v.as_dict() for k, v in kpis_by(facts, d, until).items()} for d in dimensions
+        },
+        "league": [row.__dict__ for row in league_table(by_unit)],
+    }

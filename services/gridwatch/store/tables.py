@@ -132,6 +132,7 @@ class TaskRow(Base):
     extension_requested_s: Mapped[int | None] = mapped_column(Integer)
     extension_count: Mapped[int] = mapped_column(Integer, default=0)
     merged_into: Mapped[str | None] = mapped_column(String(64))
+    verdict: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditRow(Base):
@@ -146,6 +147,11 @@ class AuditRow(Base):
     to_state: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     attachment: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(String(16))
 
 
 Index("ix_audit_task_at", AuditRow.task_id, AuditRow.at)
+
+# Tables of the dispatch chain (silences, case groups, notifications, emergencies, KPI
+# snapshots) live in their own module; importing it here lets Alembic see them.
+from gridwatch.store import chain_tables  # noqa: E402, F401
