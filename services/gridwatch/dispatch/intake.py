@@ -15,6 +15,7 @@ imported until it is fixed, so a partial import can never lose or double a reque
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gridwatch.config.errors import ConfigIssue
@@ -30,6 +32,7 @@ from gridwatch.config.schema import District, EventTypeDef
 from gridwatch.dispatch.stage import DispatchStage
 from gridwatch.domain.events import Event, stable_id
 from gridwatch.domain.tasks import DESK, Actor, Role, Task
+from gridwatch.store.evidence import EvidenceStore
 
 REF = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 
@@ -188,6 +191,26 @@ class Intake:
         if issues:
             raise IntakeFileError(issues)
         return requests
+
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+def store_photo(evidence: EvidenceStore, data: bytes, at: datetime) -> str:
+    """Check that the upload is a picture and keep it as a JPEG; returns its evidence key.
+    Re-encoding strips whatever else a file may carry and gives every picture one format."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise IntakeError("photo", "larger than 10 MB")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            out = io.BytesIO()
+            img.convert("RGB").save(out, "JPEG", quality=90)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise IntakeError("photo", "not a picture (JPEG, PNG …)") from None
+    key = f"photos/{at:%Y%m%d}/{hashlib.sha1(data).hexdigest()[:20]}.jpg"
+    return evidence.put(key, out.getvalue())
 
 
 class IntakeFileError(ValueError):
