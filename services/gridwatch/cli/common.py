@@ -19,7 +19,8 @@ from gridwatch.ops.users import actor_of
 from gridwatch.runtime.clock import utc_now
 from gridwatch.store.repository import Store, sqlite_url
 
-err = Console(stderr=True)
+# Soft wrap: a `file:line: field: message` line must stay one line, whatever the terminal width.
+err = Console(stderr=True, soft_wrap=True)
 SAMPLE_CONFIG = Path(__file__).resolve().parents[3] / "configs" / "zhongliangshan"
 
 

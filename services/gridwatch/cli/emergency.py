@@ -33,7 +33,7 @@ def _service(config: Path, data_dir: Path | None) -> EmergencyService:
 
 
 def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[red]{e}[/red]", highlight=False)
+    err.print(str(e), style="red", markup=False, highlight=False)
     return typer.Exit(1)
 
 

@@ -104,7 +104,7 @@ def clue(
             key,
         )
     except IntakeError as e:
-        err.print(f"[red]{e}[/red]", highlight=False)
+        err.print(str(e), style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
     typer.echo(
         json.dumps(

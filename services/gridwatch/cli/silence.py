@@ -43,7 +43,7 @@ def add(
     try:
         s = new_silence(matcher, start, start + parse_duration(duration), author, comment, now)
     except (SilenceError, ValueError) as e:
-        err.print(f"[red]{e}[/red]", highlight=False)
+        err.print(str(e), style="red", markup=False, highlight=False)
         raise typer.Exit(1) from None
     Silences(open_store(data_dir)).add(s)
     typer.echo(json.dumps({"silence_id": s.silence_id, "ends_at": s.ends_at.isoformat()}))
