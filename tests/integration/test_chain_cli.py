@@ -238,3 +238,17 @@ def test_a_broken_plan_edit_is_rejected_whole_and_the_last_good_plans_stay(tmp_p
     )
     assert book.reload_if_changed() == []
     assert switched and switched[0].plans.route.routes[0].receiver == "squad:sq-appearance"
+
+
+def test_replay_names_the_bad_lines_of_an_events_file(tmp_path: Path):
+    day = tmp_path / "day.jsonl"
+    day.write_text(
+        '{"event_id":"e1","event_type":"noise","source":"citizen","grid":"g001",'
+        '"community":"c01","severity":"minor","occurred_at":"2026-03-02T08:00:00+08:00"}\n'
+        '{"event_id":"e2","event_type":"noise","source":"pigeon","grid":"g001",'
+        '"community":"c01","severity":"minor","occurred_at":"2026-03-02T08:00:00"}\n',
+        encoding="utf-8",
+    )
+    r = gridwatch("replay", day, "--plans", MINIMAL, "--config", MINIMAL)
+    assert r.exit_code == 1
+    assert f"{day}:2: source:" in r.output and f"{day}:2: occurred_at:" in r.output

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from gridwatch.cli.common import SAMPLE_CONFIG, district_or_exit, err
 from gridwatch.config.schema import District
 from gridwatch.domain.coverage import district_coverage
+from gridwatch.domain.events import Event, Severity, Source
 from gridwatch.domain.plans import Router
 from gridwatch.domain.replay import RecordedEvent, ReplayReport, replay
 
@@ -26,11 +26,12 @@ class EventLine(BaseModel):
 
     event_id: str
     event_type: str
-    source: str
-    occurred_at: datetime
+    source: Source
+    occurred_at: AwareDatetime
     grid: str
     community: str
-    severity: str
+    severity: Severity
+    title: str = ""
     scene: str | None = None
     device_id: str | None = None
     algorithm: str | None = None
@@ -48,16 +49,7 @@ def read_events(path: Path) -> list[RecordedEvent]:
                 where = ".".join(str(i) for i in e_["loc"]) or "(line)"
                 problems.append(f"{path}:{n}: {where}: {e_['msg']}")
             continue
-        labels = {
-            "event_type": e.event_type,
-            "algorithm": e.algorithm or "",
-            "scene": e.scene or "",
-            "community": e.community,
-            "grid": e.grid,
-            "device": e.device_id or "",
-            "severity": e.severity,
-            "source": e.source,
-        }
+        labels = Event(**e.model_dump()).labels()  # exactly what the dispatch stage matches on
         out.append(RecordedEvent(e.event_id, e.occurred_at, labels))
     if problems:
         for problem in problems:

@@ -4,6 +4,7 @@ event log of a period (the input of `gridwatch replay`)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -14,8 +15,6 @@ from rich.table import Table
 from sqlalchemy import select
 
 from gridwatch.cli.common import SAMPLE_CONFIG, district_or_exit, fmt_duration, open_store, period
-from gridwatch.domain.escalation import overdue
-from gridwatch.domain.tasks import OPEN_STATES
 from gridwatch.runtime.clock import utc_now
 from gridwatch.store.kpi_queries import KpiQueries
 from gridwatch.store.tables import EventRow
@@ -121,27 +120,7 @@ def overdue_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Open tasks past a deadline (督查): which step is late, by how long, who has it."""
-    store = open_store(data_dir)
-    now = utc_now()
-    rows: list[dict[str, Any]] = []
-    for task in store.list_tasks(states=sorted(OPEN_STATES), limit=100_000):
-        late = overdue(task, now)
-        if late is None:
-            continue
-        rows.append(
-            {
-                "task_id": task.task_id,
-                "state": task.state.value,
-                "route": task.route_id,
-                "assignee": task.assignee,
-                "grid": task.grid,
-                "late_on": late.stage,
-                "deadline": late.deadline.isoformat(),
-                "overdue_by": fmt_duration(late.overdue_by),
-                "overdue_s": int(late.overdue_by.total_seconds()),
-            }
-        )
-    rows.sort(key=lambda r: -r["overdue_s"])
+    rows = KpiQueries(open_store(data_dir)).overdue(utc_now())
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -150,7 +129,12 @@ def overdue_list(
         table.add_column(col)
     for r in rows:
         table.add_row(
-            r["task_id"], r["state"], r["assignee"], r["grid"], r["late_on"], r["overdue_by"]
+            r["task_id"],
+            r["state"],
+            r["assignee"],
+            r["grid"],
+            r["late_on"],
+            fmt_duration(timedelta(seconds=r["overdue_s"])),
         )
     Console().print(table)
 

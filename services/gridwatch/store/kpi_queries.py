@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import select
 
 from gridwatch.domain.emergency import emergency_summary
+from gridwatch.domain.escalation import overdue
 from gridwatch.domain.kpis import CaseFacts, facts_of, kpi_report
+from gridwatch.domain.tasks import OPEN_STATES
 from gridwatch.store.chain_tables import KpiSnapshotRow
 from gridwatch.store.emergencies import Emergencies
 from gridwatch.store.repository import Store, audit_from_row, task_from_row
@@ -80,3 +82,24 @@ class KpiQueries:
                 {"computed_at": r.computed_at.isoformat(), "report": r.report}
                 for r in db.scalars(q)
             ]
+
+    def overdue(self, now: datetime) -> list[dict[str, Any]]:
+        """Open tasks past a deadline (督查), most overdue first."""
+        rows = []
+        for task in self.store.list_tasks(states=sorted(OPEN_STATES), limit=100_000):
+            late = overdue(task, now)
+            if late is None:
+                continue
+            rows.append(
+                {
+                    "task_id": task.task_id,
+                    "state": task.state.value,
+                    "route": task.route_id,
+                    "assignee": task.assignee,
+                    "grid": task.grid,
+                    "late_on": late.stage,
+                    "deadline": late.deadline.isoformat(),
+                    "overdue_s": int(late.overdue_by.total_seconds()),
+                }
+            )
+        return sorted(rows, key=lambda r: -r["overdue_s"])

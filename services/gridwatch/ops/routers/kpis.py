@@ -8,8 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
-from gridwatch.domain.escalation import overdue
-from gridwatch.domain.tasks import DESK, OPEN_STATES, Role
+from gridwatch.domain.tasks import DESK, Role
 from gridwatch.ops.deps import Ctx, CurrentActor
 from gridwatch.store.kpi_queries import KpiQueries
 
@@ -38,20 +37,4 @@ def overdue_tasks(ctx: Ctx, actor: CurrentActor) -> list[dict[str, Any]]:
     """Open tasks past a deadline (督查), most overdue first."""
     if actor.role not in DESK:
         raise HTTPException(403, "the overdue list is for the brigade desk")
-    now = ctx.clock()
-    out = []
-    for task in ctx.store.list_tasks(states=sorted(OPEN_STATES), limit=100_000):
-        late = overdue(task, now)
-        if late is not None:
-            out.append(
-                {
-                    "task_id": task.task_id,
-                    "state": task.state.value,
-                    "assignee": task.assignee,
-                    "grid": task.grid,
-                    "late_on": late.stage,
-                    "deadline": late.deadline.isoformat(),
-                    "overdue_s": int(late.overdue_by.total_seconds()),
-                }
-            )
-    return sorted(out, key=lambda r: -r["overdue_s"])
+    return KpiQueries(ctx.store).overdue(ctx.clock())
