@@ -166,3 +166,45 @@ def test_a_triggering_event_activates_its_plan_once(store: Store, minimal_distri
     active = stage.emergencies.active(drill=False)
     assert [a.plan_id for a in active] == ["ep-01"]  # running: not activated a second time
     assert SYSTEM.user_id == active[0].activated_by
+
+
+def test_notices_follow_the_group_schedule_and_reach_a_unit_dispatched_by_hand(
+    store: Store, minimal_district: District
+):
+    from gridwatch.dispatch.escalation import EscalationRunner
+
+    clock = Clock()
+    stage = DispatchStage(minimal_district, store, None, clock)
+    runner = EscalationRunner(stage)
+    outbox = Outbox(store)
+    task = stage.handle_event(lane(1, T0))
+    noise = stage.handle_event(
+        Event(
+            event_id="evt-noise",
+            event_type="noise",  # no plan in the minimal district: the manual queue
+            source="citizen",
+            occurred_at=T0,
+            grid="g003",
+            community="c02",
+            severity="minor",
+            title="噪声扰民",
+        )
+    )
+    assert noise.state is State.FILED and noise.assignee == "brigade"
+    clock.t = T0 + timedelta(seconds=10)
+    assert runner.tick().notices == 0  # group_wait: the burst may not be over yet
+    clock.t = T0 + timedelta(seconds=31)
+    assert runner.tick().notices == 2
+    [queued] = outbox.list(task_id=noise.task_id)
+    assert queued.recipient == "brigade" and "待人工派遣" in queued.message
+    [new] = outbox.list(task_id=task.task_id)
+    assert new.recipient == "squad:sq-traffic" and "新任务" in new.message
+    stage.handle_event(lane(2, T0 + MIN))  # joins the lane case
+    store.act(noise.task_id, Action.DISPATCH, DUTY, T0 + MIN, assignee="squad:sq-appearance")
+    clock.t = T0 + 2 * MIN
+    assert runner.tick().notices == 1  # the appearance squad hears of its new task
+    assert outbox.list(task_id=noise.task_id)[-1].recipient == "squad:sq-appearance"
+    clock.t = T0 + 11 * MIN
+    assert runner.tick().notices == 1  # group_interval over: the lane squad hears of event 2
+    assert "新增1条事件" in outbox.list(task_id=task.task_id)[-1].message
+    assert runner.tick().notices == 0

@@ -44,17 +44,24 @@ class EscalationRunner:
     def tick(self) -> TickResult:
         now = self.clock()
         notices = closed = escalations = 0
+        waiting: set[str] = set()  # cases whose first notice is still held for group_wait
         for group, state in self.groups.open_groups():
             if state not in OPEN_STATES:
                 self.groups.close(group.key)
                 closed += 1
                 continue
             notice = group.notice_due(now)
+            if notice is None and group.last_notified_at is None:
+                waiting.add(group.task_id)
             if notice is not None and self._notify(group, notice, now):
                 notices += 1
         policies = {p.id: p for p in self.stage.district.plans.escalation_policies}
         outbox = self.stage.notifier.outbox
         for task, policy_id in self.stage.store.tasks_with_policy(WORKING):
+            # A case dispatched by hand (from the manual queue, or again after a return) goes
+            # to a unit that has not heard of it yet.
+            if task.state is State.DISPATCHED and task.task_id not in waiting:
+                notices += self._dispatched(task, now)
             policy = policies.get(policy_id or "")
             if policy is None:
                 continue
@@ -64,6 +71,21 @@ class EscalationRunner:
                     escalations += 1
         return TickResult(notices, escalations, closed)
 
+    @staticmethod
+    def _dispatch_key(task: Task) -> str:
+        deadline = task.accept_by.isoformat() if task.accept_by else "-"
+        return f"dispatch:{task.task_id}:{task.assignee}:{deadline}"
+
+    def _dispatched(self, task: Task, now: datetime) -> bool:
+        notifier = self.stage.notifier
+        event = self.stage.store.get_event(task.event_id)
+        due = f"，请于{task.accept_by:%H:%M} UTC前接收" if task.accept_by else ""
+        message = f"新任务 {task.route_name or ''}：{event.title} @ {task.grid}{due}"
+        recipient = notifier.directory.unit(task.assignee)
+        return notifier.send(
+            self._dispatch_key(task), "notice", [recipient], message, now, task_id=task.task_id
+        )
+
     def _notify(self, group: GroupState, notice: Notice, now: datetime) -> bool:
         store, notifier = self.stage.store, self.stage.notifier
         try:
@@ -72,15 +94,17 @@ class EscalationRunner:
         except NotFound:
             return False
         where = f"{event.title} @ {task.grid}"
+        key = f"notice:{group.key}:{group.task_id}:{group.next_notice_at().isoformat()}"
         if notice.kind == "new":
             due = f"，请于{task.accept_by:%H:%M} UTC前接收" if task.accept_by else ""
             what = "待人工派遣" if task.state is State.FILED else "新任务"
             message = f"{what} {task.route_name or ''}：{where}（{notice.events}条事件）{due}"
+            if task.state is State.DISPATCHED:
+                key = self._dispatch_key(task)  # the same notice a hand dispatch would send
         elif notice.kind == "update":
             message = f"任务 {task.task_id} 新增{notice.new_events}条事件：{where}"
         else:
             message = f"任务 {task.task_id} 仍未办结（{task.state.value}）：{where}"
-        key = f"notice:{group.key}:{group.task_id}:{group.next_notice_at().isoformat()}"
         recipient = notifier.directory.unit(task.assignee)
         sent = notifier.send(key, "notice", [recipient], message, now, task_id=task.task_id)
         self.groups.notified(group.key, now)
