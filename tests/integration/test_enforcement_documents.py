@@ -132,8 +132,11 @@ def test_documents_are_numbered_per_kind_stored_once_and_audited(
     assert record.number == "中梁山综执检〔2026〕第0001号"
     assert (again.created, again.number, again.doc_id) == (False, notice.number, notice.doc_id)
 
-    # A second case gets the next notice number.
-    other = dataclasses.replace(lane_finding, incident_key=lane_finding.incident_key + "-2")
+    # A second case gets the next notice number. It comes from another camera: a second finding
+    # of the same camera joins the open case (plan grouping by device and event type).
+    other = dataclasses.replace(
+        lane_finding, device_id="cam-0002", incident_key=lane_finding.incident_key + "-2"
+    )
     task2 = open_accepted_case(minimal_district, store, other)
     notice2 = issue_document(
         minimal_district, store, evidence, task2.task_id, "rectify_notice", "traffic-2", ISSUED

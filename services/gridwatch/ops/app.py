@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from gridwatch.ops.context import OpsContext
 from gridwatch.ops.deps import Ctx
-from gridwatch.ops.routers import events, pages, tasks
+from gridwatch.ops.routers import chain, events, pages, tasks
 from gridwatch.ops.schemas import SummaryOut
 
 
@@ -20,6 +20,7 @@ def create_app(ctx: OpsContext) -> FastAPI:
     app.include_router(events.router)
     app.include_router(tasks.router)
     app.include_router(pages.router)
+    app.include_router(chain.router)
 
     @app.get("/api/health", tags=["health"])
     def health(ctx: Ctx) -> dict[str, bool]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from gridwatch.domain.tasks import Action, AuditRecord, State, Task
+from gridwatch.domain.tasks import Action, AuditRecord, State, Task, Verdict
 
 
 class Out(BaseModel):
@@ -97,6 +97,7 @@ class AuditOut(BaseModel):
     to_state: State
     note: str
     attachment: str | None
+    verdict: Verdict | None = None
 
     @classmethod
     def of(cls, a: AuditRecord) -> AuditOut:
@@ -109,6 +110,7 @@ class AuditOut(BaseModel):
             to_state=a.to_state,
             note=a.note,
             attachment=a.attachment,
+            verdict=a.verdict,
         )
 
 
@@ -155,6 +157,15 @@ class ActionIn(BaseModel):
         None, gt=0, le=30 * 86400, description="request_extension only: seconds to add."
     )
     merged_into: str | None = Field(None, description="merge only: the task that stays.")
+    verdict: Verdict | None = Field(
+        None,
+        description="reject: false_alarm | invalid | duplicate; verify: confirmed | false_alarm.",
+    )
+    attachment: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9._/-]+$",
+        description="feedback: the key of a photo uploaded to /api/photos.",
+    )
 
 
 class SummaryOut(BaseModel):

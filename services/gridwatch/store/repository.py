@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridwatch.domain.events import Event, Finding, stable_id
+from gridwatch.domain.muting import Muted
 from gridwatch.domain.plans import RoutingDecision
 from gridwatch.domain.tasks import (
     SYSTEM,
@@ -24,6 +25,8 @@ from gridwatch.domain.tasks import (
     Role,
     State,
     Task,
+    Verdict,
+    Within,
     transition,
 )
 from gridwatch.store.tables import AuditRow, Base, EventRow, FindingRow, TaskRow, UserRow
@@ -78,6 +81,7 @@ def task_from_row(r: TaskRow) -> Task:
         ),
         extension_count=r.extension_count,
         merged_into=r.merged_into,
+        verdict=Verdict(r.verdict) if r.verdict else None,
     )
 
 
@@ -95,6 +99,7 @@ def _task_columns(t: Task) -> dict[str, Any]:
         ),
         "extension_count": t.extension_count,
         "merged_into": t.merged_into,
+        "verdict": t.verdict.value if t.verdict else None,
     }
 
 
@@ -109,6 +114,26 @@ def _audit_row(a: AuditRecord) -> AuditRow:
         to_state=a.to_state.value,
         note=a.note,
         attachment=a.attachment,
+        verdict=a.verdict.value if a.verdict else None,
+    )
+
+
+def _seconds(d: timedelta | None) -> int | None:
+    return int(d.total_seconds()) if d is not None else None
+
+
+def audit_from_row(r: AuditRow) -> AuditRecord:
+    return AuditRecord(
+        task_id=r.task_id,
+        action=Action(r.action),
+        actor=r.actor,
+        role=Role(r.role),
+        at=r.at,
+        from_state=State(r.from_state),
+        to_state=State(r.to_state),
+        note=r.note,
+        attachment=r.attachment,
+        verdict=Verdict(r.verdict) if r.verdict else None,
     )
 
 
@@ -121,12 +146,25 @@ def routing_json(decision: RoutingDecision) -> dict[str, Any]:
         "assignee": p.assignee,
         "verifier": p.verifier,
         "fallback": p.fallback,
+        "accept_within_s": _seconds(p.accept_within),
+        "handle_within_s": _seconds(p.handle_within),
+        "verify_within_s": _seconds(p.verify_within),
+        "escalation": p.escalation,
+        "group_by": list(p.grouping.by),
         "also": [a.route_id for a in decision.assignments[1:]],
         "considered": [
             {"route": c.route_id, "path": list(c.path), "matched": c.matched, "reason": c.reason}
             for c in decision.considered
         ],
     }
+
+
+def _within_of(routing: dict[str, Any] | None) -> Within:
+    def td(key: str) -> timedelta | None:
+        v = (routing or {}).get(key)
+        return timedelta(seconds=v) if v is not None else None
+
+    return Within(td("accept_within_s"), td("handle_within_s"))
 
 
 class Store:
@@ -177,14 +215,26 @@ class Store:
         except IntegrityError:
             return False
 
-    def open_case(self, ev: Event, decision: RoutingDecision, now: datetime) -> tuple[Task, bool]:
-        """Store the event and open its task: reported → filed → dispatched by the system when a
-        plan matched, or left `filed` in the brigade's manual queue when only the fallback did.
+    def open_case(
+        self,
+        ev: Event,
+        decision: RoutingDecision,
+        now: datetime,
+        *,
+        muted: Muted | None = None,
+        merge_into: str | None = None,
+    ) -> tuple[Task, bool]:
+        """Store the event and open its task, all in one transaction:
+
+        * muted (a silence or an inhibit rule): reported -> suppressed, kept for the record;
+        * a later event of an open group: reported -> merged into that group's case;
+        * otherwise reported -> filed, then dispatched by the system when a plan matched, or
+          left `filed` in the brigade's manual queue when only the catch-all route did.
+
         Idempotent: the same event id returns the existing task and False."""
-        with self.session() as s:
-            existing = s.scalar(select(TaskRow).where(TaskRow.event_id == ev.event_id))
-            if existing is not None:
-                return task_from_row(existing), False
+        existing = self.find_task_for_event(ev.event_id)
+        if existing is not None:
+            return existing, False
         a = decision.primary
         task = Task(
             task_id=stable_id("tsk", ev.event_id),
@@ -200,17 +250,28 @@ class Store:
             verify_within=a.verify_within,
         )
         records = []
-        task, rec = transition(task, Action.FILE, SYSTEM, now, f"{ev.source} report")
-        records.append(rec)
-        if not a.fallback:
-            dl = a.deadlines(now)
-            task = dataclasses.replace(task, accept_by=dl["accept_by"], handle_by=dl["handle_by"])
-            task, rec = transition(task, Action.DISPATCH, SYSTEM, now, f"plan {a.route_id}")
+        if muted is not None:
+            task, rec = transition(task, Action.MUTE, SYSTEM, now, f"{muted.by}: {muted.reason}")
             records.append(rec)
+        elif merge_into is not None:
+            note = f"same group as {merge_into}"
+            task, rec = transition(task, Action.MERGE, SYSTEM, now, note, merged_into=merge_into)
+            records.append(rec)
+        else:
+            task, rec = transition(task, Action.FILE, SYSTEM, now, f"{ev.source} report")
+            records.append(rec)
+            if not a.fallback:
+                within = Within(a.accept_within, a.handle_within)
+                note = f"plan {a.route_id}"
+                task, rec = transition(task, Action.DISPATCH, SYSTEM, now, note, within=within)
+                records.append(rec)
+        routing = routing_json(decision)
+        if muted is not None:
+            routing["muted_by"] = muted.by
         event_row = EventRow(
             **{k: v for k, v in dataclasses.asdict(ev).items() if k != "extra"},
             received_at=now,
-            routing=routing_json(decision),
+            routing=routing,
         )
         if ev.box is not None:
             event_row.box = list(ev.box)
@@ -223,7 +284,7 @@ class Store:
             route_name=task.route_name,
             created_at=now,
             updated_at=now,
-            verify_within_s=int(a.verify_within.total_seconds()) if a.verify_within else None,
+            verify_within_s=_seconds(a.verify_within),
             **_task_columns(task),
         )
         try:
@@ -239,6 +300,11 @@ class Store:
         return task, True
 
     # ----------------------------------------------------------------- tasks
+
+    def find_task_for_event(self, event_id: str) -> Task | None:
+        with self.session() as s:
+            row = s.scalar(select(TaskRow).where(TaskRow.event_id == event_id))
+            return task_from_row(row) if row is not None else None
 
     def task_for_event(self, event_id: str) -> Task:
         with self.session() as s:
@@ -263,11 +329,16 @@ class Store:
         note: str = "",
         **kwargs: Any,
     ) -> tuple[Task, AuditRecord]:
-        """Apply a state-machine action under a row lock and record it in the audit trail."""
+        """Apply a state-machine action under a row lock and record it in the audit trail.
+
+        A dispatch by hand starts the deadlines the plans gave the event when it was routed."""
         with self.session() as s:
             row = s.get(TaskRow, task_id, with_for_update=True)
             if row is None:
                 raise NotFound(task_id)
+            if action is Action.DISPATCH and kwargs.get("within") is None:
+                event = s.get(EventRow, row.event_id)
+                kwargs["within"] = _within_of(event.routing if event else None)
             task, record = transition(task_from_row(row), action, actor, now, note, **kwargs)
             for k, v in _task_columns(task).items():
                 setattr(row, k, v)
@@ -307,23 +378,24 @@ class Store:
         with self.session() as s:
             return [task_from_row(r) for r in s.scalars(q)]
 
+    def tasks_with_policy(self, states: Sequence[State]) -> list[tuple[Task, str | None]]:
+        """Tasks in the given states with the escalation policy their routing named."""
+        q = (
+            select(TaskRow, EventRow.routing)
+            .join(EventRow, EventRow.event_id == TaskRow.event_id)
+            .where(TaskRow.state.in_([s.value for s in states]))
+            .order_by(TaskRow.created_at)
+        )
+        with self.session() as s:
+            return [
+                (task_from_row(row), (routing or {}).get("escalation"))
+                for row, routing in s.execute(q)
+            ]
+
     def audit_trail(self, task_id: str) -> list[AuditRecord]:
         q = select(AuditRow).where(AuditRow.task_id == task_id).order_by(AuditRow.id)
         with self.session() as s:
-            return [
-                AuditRecord(
-                    task_id=r.task_id,
-                    action=Action(r.action),
-                    actor=r.actor,
-                    role=Role(r.role),
-                    at=r.at,
-                    from_state=State(r.from_state),
-                    to_state=State(r.to_state),
-                    note=r.note,
-                    attachment=r.attachment,
-                )
-                for r in s.scalars(q)
-            ]
+            return [audit_from_row(r) for r in s.scalars(q)]
 
     def task_counts(self) -> dict[str, int]:
         q = select(TaskRow.state, func.count()).group_by(TaskRow.state)

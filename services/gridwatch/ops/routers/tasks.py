@@ -68,6 +68,8 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: str, body: ActionIn) -> TaskOut:
             assignee=body.assignee,
             extension=timedelta(seconds=body.extension_s) if body.extension_s else None,
             merged_into=body.merged_into,
+            verdict=body.verdict,
+            attachment=body.attachment,
         )
     except TransitionError as e:
         raise HTTPException(403 if e.forbidden else 409, str(e)) from None
