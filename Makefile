@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
 
-.PHONY: install demo lint test test-fast test-deps
+.PHONY: install demo lint test test-fast
 
 install:
 	$(PIP) install -q -e ".[dev]"
@@ -15,14 +15,15 @@ lint:
 	ruff format --check .
 	mypy
 
-# System packages the tests need (Debian chromium for the browser tests, a CJK font …).
-test-deps:
-	bash scripts/test-deps.sh
-
 # Lint first, then the fast pure tests, then everything else (real ONNX, SQL, Redis, broker, browser).
-test: install test-deps lint
+test: test-deps install lint
 	$(PYTHON) -m pytest tests/unit -q
 	$(PYTHON) -m pytest tests -q --ignore=tests/unit
 
 test-fast: lint
 	$(PYTHON) -m pytest tests/unit -q
+
+# System packages pip cannot install (chromium for the browser tests, CJK font, poppler); idempotent.
+.PHONY: test-deps
+test-deps:
+	bash scripts/test-deps.sh

@@ -350,9 +350,13 @@ FIELD_CASE = ("2h", "3d", "1d")
 FRINGE_GRIDS = "g121|g122"  # no heavy-truck restriction order covers these grids yet
 
 # event type, plan name, receiver, deadlines, extra matchers, verifier, children
-# children: (suffix, name, matcher, receiver)
+# children: (suffix, name, matcher, receiver[, active time intervals])
 SCENIC = ("scenic", "景区", 'scene="scenic"', "squad:sq-scenic")
 RIVER_SIDE = ("river", "河道", 'scene="river"', "squad:sq-river")
+# The market squad works the market streets only while the markets are open; outside those
+# hours street vending there goes to the appearance squad like anywhere else.
+MARKET = ("market", "农贸市场周边", 'community=~"c02|c03|c09"', "squad:sq-market",
+          ["market-hours"])
 PLANS = [
     ("lane_occupation", "机动车占道", "squad:sq-traffic", NORMAL, [], None, []),
     ("illegal_parking", "违法停车", "squad:sq-traffic", NORMAL, [], None, [SCENIC]),
@@ -361,7 +365,7 @@ PLANS = [
      [f'grid!~"{FRINGE_GRIDS}"'], None, []),
     ("fire_lane_occupation", "占用消防通道", "squad:sq-fire", URGENT, [], None, []),
     ("street_vending", "占道经营", "squad:sq-appearance", NORMAL, [], None,
-     [SCENIC, ("market", "农贸市场周边", 'community=~"c02|c03|c09"', "squad:sq-market")]),
+     [SCENIC, MARKET]),
     ("non_motor_disorder", "非机动车乱停放", "squad:sq-appearance", NORMAL, [], None, []),
     ("abandoned_object", "遗留物品", "squad:sq-appearance", URGENT, [], None, [SCENIC]),
     ("person_in_water", "人员涉水", "squad:sq-river", CRITICAL, [], "brigade", []),
@@ -383,6 +387,47 @@ PLANS = [
     # raised by the platform itself
     ("device_offline", "设备离线", "brigade", ("30m", "1d", "1d"), [], "brigade", []),
 ]
+
+# Event types that people and the platform report (the algorithms' types come from
+# algorithms.yaml): id, zh-CN name, severity, who reports it.
+HUMAN = ["grid_leader", "citizen"]
+REPORTED_TYPES = [
+    ("garbage_dumping", "乱倒垃圾", "minor", HUMAN),
+    ("illegal_construction", "违法建设", "major", HUMAN),
+    ("road_damage", "道路破损", "minor", HUMAN),
+    ("noise", "噪声扰民", "minor", HUMAN),
+    ("river_garbage", "河道漂浮物", "minor", HUMAN),
+    ("other", "其他事项", "minor", HUMAN),
+    ("device_offline", "设备离线", "minor", ["system"]),
+]
+
+# A burst of findings of one device becomes one case; its assignee hears of it after 30 s,
+# of later events at most every 10 min, and is reminded every 4 h while it stays open.
+ROOT_GROUPING = {"group_by": ["device", "event_type"], "group_wait": "30s",
+                 "group_interval": "10m", "repeat_interval": "4h"}
+TIME_INTERVALS = [
+    {"id": "market-hours", "name": "早晚市时段", "weekdays": ["monday:sunday"],
+     "times": [("06:00", "10:00"), ("16:00", "20:00")]},
+]
+INHIBIT_RULES = [
+    {"id": "flood-mutes-minor",
+     "description": "防汛应急响应期间，同一网格的一般性事件暂缓派遣，力量集中抢险。",
+     "source_matchers": ['hazard=~"flash_flood|waterlogging"'],
+     "target_matchers": ['severity="minor"', 'source="ai"'],
+     "equal": ["grid"]},
+]
+ESCALATION_POLICIES = [
+    {"id": "standard", "name": "标准升级策略",
+     "steps": [("not_accepted", "0s", ["squad_leader"]),
+               ("not_closed", "0s", ["duty_officer"])],
+     "repeat_every": "1h", "repeat_limit": 2},
+    {"id": "urgent", "name": "紧急升级策略",
+     "steps": [("not_accepted", "0s", ["squad_leader", "duty_officer"]),
+               ("not_handled", "0s", ["duty_officer"]),
+               ("not_verified", "0s", ["duty_officer"])],
+     "repeat_every": "15m", "repeat_limit": 4},
+]
+URGENT_TYPES = {"person_in_water", "water_level", "fire_lane_occupation"}
 
 # --------------------------------------------------------------------------- emergency plans
 
@@ -412,10 +457,11 @@ HAZARD_POSTS = {
 SCENIC_POST = "华岩寺景区管理处"
 N_POSTS = 18
 
-# step, unit (GF = the covered community's grid force, CROWD = the crowd squad), within
+# step, unit (GF = the covered community's grid force, CROWD = the crowd squad, grid_leader =
+# every covered grid's leader), within
 CHECKLISTS = {
     "river_pollution": [
-        ("网格员到场核实污染范围并拍照取证", "GF", "15m"),
+        ("网格员到场核实污染范围并拍照取证", "grid_leader", "15m"),
         ("排查上游排污口，锁定污染源", "squad:sq-environment", "1h"),
         ("布设拦污设施，通知下游暂停取水", "squad:sq-river", "1h"),
         ("上报区生态环境局并通报水利站", "brigade", "30m"),
@@ -423,7 +469,7 @@ CHECKLISTS = {
     ],
     "flash_flood": [
         ("启动防汛值守，发布山洪预警", "brigade", "10m"),
-        ("网格员逐户通知危险区群众转移", "GF", "30m"),
+        ("网格员逐户通知危险区群众转移", "grid_leader", "30m"),
         ("巡查河道、山坪塘及危险区", "squad:sq-river", "1h"),
         ("组织转移安置并清点人数", "squad:sq-emergency", "2h"),
     ],
@@ -447,7 +493,7 @@ CHECKLISTS = {
     "crowd": [
         ("启动客流监测，实行限流分流", "CROWD", "15m"),
         ("疏导周边交通，规范停车", "squad:sq-traffic", "30m"),
-        ("网格员现场劝导、维护秩序", "GF", "30m"),
+        ("网格员现场劝导、维护秩序", "grid_leader", "30m"),
         ("发布客流提示信息", "brigade", "1h"),
     ],
     "other": [
@@ -933,6 +979,7 @@ def route(
     verifier: str | None = None,
     due: tuple[str, str, str] | None = None,
     children: list[dict] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     r: dict[str, Any] = {"id": route_id, "name": name}
     if matchers:
@@ -943,19 +990,23 @@ def route(
         r["verifier"] = verifier
     if due:
         r["deadlines"] = deadlines(due)
+    r.update(extra)
     if children:
         r["routes"] = children
     return r
 
 
-def build_plans(table: list[tuple]) -> dict[str, Any]:
+def child_route(slug: str, name: str, child: tuple) -> dict[str, Any]:
+    suffix, where, matcher, receiver, *intervals = child
+    extra = {"active_time_intervals": intervals[0]} if intervals else {}
+    return route(f"{slug}-{suffix}", f"{where}{name}分拨预案", [matcher], receiver, **extra)
+
+
+def build_plans(table: list[tuple], reported_types: list[tuple]) -> dict[str, Any]:
     routes = []
     for event_type, name, receiver, due, extra, verifier, children in table:
         slug = "plan-" + event_type.replace("_", "-")
-        kids = [
-            route(f"{slug}-{suffix}", f"{where}{name}分拨预案", [matcher], child_receiver)
-            for suffix, where, matcher, child_receiver in children
-        ]
+        policy = {"escalation": "urgent"} if event_type in URGENT_TYPES else {}
         routes.append(
             route(
                 slug,
@@ -964,11 +1015,37 @@ def build_plans(table: list[tuple]) -> dict[str, Any]:
                 receiver,
                 verifier,
                 due,
-                kids,
+                [child_route(slug, name, c) for c in children],
+                **policy,
             )
         )
-    root = route("root", "大队兜底分拨", [], "brigade", "grid_leader", ROOT_DEADLINES, routes)
-    return {"route": root}
+    root = route(
+        "root",
+        "大队兜底分拨",
+        [],
+        "brigade",
+        "grid_leader",
+        ROOT_DEADLINES,
+        routes,
+        **ROOT_GROUPING,
+        escalation="standard",
+    )
+    return {
+        "timezone": "Asia/Shanghai",
+        "event_types": [
+            {"id": i, "name": n, "severity": sev, "sources": list(src)}
+            for i, n, sev, src in reported_types
+        ],
+        "time_intervals": [
+            {**iv, "times": [Flow(start=a, end=b) for a, b in iv["times"]]} for iv in TIME_INTERVALS
+        ],
+        "inhibit_rules": INHIBIT_RULES,
+        "escalation_policies": [
+            {**pol, "steps": [Flow(when=w, after=a, notify=n) for w, a, n in pol["steps"]]}
+            for pol in ESCALATION_POLICIES
+        ],
+        "route": root,
+    }
 
 
 # =========================================================================== emergency plans
@@ -1114,7 +1191,8 @@ def build_minimal() -> dict[str, Any]:
             ("lane_occupation", "机动车占道", "squad:sq-traffic", NORMAL, [], None, []),
             ("water_level", "河道水位超警", "squad:sq-river", URGENT, [], "brigade", []),
             ("garbage_dumping", "乱倒垃圾", "grid_force:{community}", NORMAL, [], None, []),
-        ]
+        ],
+        REPORTED_TYPES,
     )
     emergency = build_emergency_plans(
         org,
@@ -1245,7 +1323,8 @@ def main() -> None:
     emergency = build_emergency_plans(org, EMERGENCY_PLANS)
     check_counts(org, devices, emergency)
     algorithms = build_algorithms()
-    write_district(HERE / "zhongliangshan", org, devices, algorithms, build_plans(PLANS), emergency)
+    plans = build_plans(PLANS, REPORTED_TYPES)
+    write_district(HERE / "zhongliangshan", org, devices, algorithms, plans, emergency)
     mini = build_minimal()
     write_district(
         HERE / "minimal",

@@ -102,6 +102,8 @@ def test_officer_confirms_live_ai_event_and_grid_leader_closes_it_from_a_phone(
     officer.goto(f"/ops/tasks/{task_id}")
     officer.wait_for_selector("#audit li[data-action=feedback] img")
     officer.click("button[data-act=verify]")
+    officer.wait_for_selector("dialog select[name=verdict]")  # confirmed, or a false alarm
+    officer.click("dialog button[value=ok]")
     officer.wait_for_selector("button[data-act=close]")
     officer.click("button[data-act=close]")
     officer.wait_for_selector(".badge[data-state=closed]")
@@ -117,7 +119,7 @@ def test_officer_confirms_live_ai_event_and_grid_leader_closes_it_from_a_phone(
         ("close", "duty"),
     ]
     photo = trail[3].attachment
-    assert photo is not None and photo.startswith("uploads/gl001/")
+    assert photo is not None and photo.startswith("photos/gl001/")
     assert site.evidence.path(photo).read_bytes()[:3] == b"\xff\xd8\xff"  # re-encoded JPEG
     assert pipeline["frames_analysed"] > 0
     assert officer.js_errors == [] and leader.js_errors == []

@@ -10,12 +10,14 @@ import cv2
 import pytest
 
 from gridwatch.detect.annotate import draw_evidence, encode_jpeg
+from gridwatch.dispatch.emergencies import EmergencyService
+from gridwatch.dispatch.notifications import Notifier
 from gridwatch.dispatch.stage import DispatchStage
 from gridwatch.domain.events import Event
+from gridwatch.domain.muting import new_silence
 from gridwatch.domain.tasks import Action, Actor, Role
 from gridwatch.runtime.clock import utc_now
-from gridwatch.store import silences
-from gridwatch.store.emergency_runs import start_run, tick_step
+from gridwatch.store.silences import Silences
 from tests.conftest import MEDIA, VTEST
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, Site, new_page, sign_in
 
@@ -28,9 +30,9 @@ OPS_PAGES = {
     "map": ("/ops/map", "svg.map polygon.grid-cell"),
     "grid": ("/ops/grids/g001", "#grid table"),
     "devices": ("/ops/devices", "#devices tbody tr"),
-    "kpis": ("/ops/kpis", "#squad-league tbody tr"),
+    "kpis": ("/ops/kpis", "#unit-league tbody tr"),
     "plans": ("/ops/plans", "#coverage-value"),
-    "emergency": ("/ops/emergency", "[data-run]"),
+    "emergency": ("/ops/emergency", "[data-activation] [data-item]"),
     "users": ("/ops/users", "#activity tbody tr"),
 }
 FIELD_PAGES = {
@@ -42,7 +44,7 @@ FIELD_PAGES = {
 @pytest.fixture(scope="module")
 def seeded(site: Site) -> Site:
     """A day's worth of variety: a held AI event with its evidence, dispatched and overdue
-    tasks, a clue with a place and photo, a silence, a drill under way, a camera online."""
+    tasks, a silence and an event it muted, a drill under way, a camera online."""
     cap = cv2.VideoCapture(str(VTEST))
     ok, frame = cap.read()
     cap.release()
@@ -88,12 +90,11 @@ def seeded(site: Site) -> Site:
         ),
         hold=True,
     )
-    t2 = fresh.handle_event(
+    t2 = fresh.handle_event(  # no device (a patrol car's camera): not grouped with the first
         event(
             2,
             "lane_occupation",
             "g001",
-            device_id="cam-0001",
             algorithm="lane_occupation",
             confidence=0.41,
             evidence_path="seed/van.jpg",
@@ -114,17 +115,24 @@ def seeded(site: Site) -> Site:
         Actor("gl001", Role.GRID_LEADER, grid="g001", community="c01"),
         now,
     )
-    silences.create(
-        site.store,
-        ['event_type="loitering"'],
-        now,
-        now + timedelta(hours=2),
-        "duty",
-        "crowd event at the market",
+    Silences(site.store).add(
+        new_silence(
+            ['event_type="loitering"'],
+            now - timedelta(minutes=30),
+            now + timedelta(hours=2),
+            "duty",
+            "crowd event at the market",
+            now - timedelta(minutes=30),
+        )
     )
-    plan = next(p for p in d.emergency_plans if p.id == "ep-01")
-    run = start_run(site.store, plan, drill=True, by="duty", now=now - timedelta(minutes=20))
-    tick_step(site.store, run.run.run_id, 0, "duty", now - timedelta(minutes=12), "")
+    fresh.handle_event(  # muted by the silence: kept, shown, and the desk may still file it
+        event(6, "loitering", "g002", device_id="cam-0002", algorithm="loitering", confidence=0.6)
+    )
+    drills = EmergencyService(
+        d, site.store, Notifier(d, site.store, None), lambda: now - timedelta(minutes=20)
+    )
+    _, items, _ = drills.activate("ep-01", DUTY, drill=True, note="季度演练")
+    drills.complete_item(items[0].item_id, DUTY, "")
     site.hot.heartbeat("cam-0001", now, state="online", fps="1.0")
     site.hot.put_thumbnail("cam-0001", encode_jpeg(cv2.resize(frame, (320, 240))), now)
     return site
@@ -142,7 +150,7 @@ def visit(page: Any, name: str, url: str, ready: str, size: str) -> None:
     page.wait_for_timeout(400)  # pictures and charts settle
     assert no_sideways_scroll(page), f"{url} scrolls sideways at {size}"
     (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "pages" / f"{name}-{size}.png"))
+    page.screenshot(path=str(ARTIFACTS / "pages" / f"{name}-{size}.png"), full_page=True)
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("1920x1080", DESKTOP), ("390x844", PHONE)])
@@ -192,7 +200,7 @@ def test_a_grid_leader_reports_a_clue_with_photo_and_place(browser: Any, seeded:
     page.screenshot(path=str(ARTIFACTS / "pages" / "field-clue-sent-390x844.png"))
     clue = [e for e in seeded.store.list_events(limit=50) if e.reporter == "gl001"]
     assert len(clue) == 1 and clue[0].grid == "g001" and clue[0].source == "grid_leader"
-    assert clue[0].evidence_path and clue[0].evidence_path.startswith("uploads/gl001/")
+    assert clue[0].evidence_path and clue[0].evidence_path.startswith("photos/gl001/")
     task = seeded.store.task_for_event(clue[0].event_id)
     assert task.assignee == "grid_force:c01" and task.state.value == "dispatched"
     assert page.js_errors == []

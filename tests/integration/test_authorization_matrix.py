@@ -8,6 +8,7 @@ that enforces it: a wrong rule in domain/tasks.py or domain/access.py fails a ca
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,7 @@ from PIL import Image
 from gridwatch.config.schema import District
 from gridwatch.domain.events import Event
 from gridwatch.domain.plans import route_event
-from gridwatch.domain.tasks import SYSTEM, Action, Actor, Role, State
+from gridwatch.domain.tasks import AUDIT_ONLY_ACTIONS, SYSTEM, Action, Actor, Role, State
 from gridwatch.ops.app import create_app
 from gridwatch.ops.context import OpsContext
 from gridwatch.ops.users import PEOPLE, create_demo_accounts
@@ -62,19 +63,22 @@ FLAVOURS = {"squad": "lane_occupation", "grid_force": "garbage_dumping"}
 # action -> (state it needs, extra body)
 SETUP: dict[Action, tuple[State, dict[str, Any]]] = {
     Action.FILE: (State.REPORTED, {}),
-    Action.REJECT: (State.REPORTED, {"note": "false alarm: a shadow"}),
-    Action.DISPATCH: (State.FILED, {"assignee": "squad:sq-traffic"}),
+    Action.REJECT: (State.REPORTED, {"note": "a shadow", "verdict": "false_alarm"}),
+    Action.DISPATCH: (State.RETURNED, {"assignee": "squad:sq-traffic"}),
     Action.ACCEPT: (State.DISPATCHED, {}),
     Action.RETURN: (State.DISPATCHED, {"note": "not ours"}),
     Action.START: (State.ACCEPTED, {}),
     Action.FEEDBACK: (State.ACCEPTED, {"note": "done"}),
     Action.REQUEST_EXTENSION: (State.ACCEPTED, {"note": "waiting for a tow", "extension_s": 3600}),
     Action.APPROVE_EXTENSION: (State.ACCEPTED, {}),
-    Action.VERIFY: (State.HANDLED, {}),
+    Action.DENY_EXTENSION: (State.ACCEPTED, {"note": "the tow is already there"}),
+    Action.VERIFY: (State.HANDLED, {"verdict": "confirmed"}),
     Action.REWORK: (State.HANDLED, {"note": "still there"}),
     Action.CLOSE: (State.VERIFIED, {}),
     Action.EVALUATE: (State.CLOSED, {}),
-    Action.MERGE: (State.FILED, {"note": "same van"}),
+    Action.MERGE: (State.DISPATCHED, {"note": "same van"}),
+    Action.MUTE: (State.REPORTED, {"note": "a silence"}),
+    Action.ESCALATE: (State.DISPATCHED, {"note": "late"}),
 }
 
 ASSIGNEE_ACTIONS = {
@@ -91,13 +95,17 @@ DESK_ACTIONS = {
     Action.CLOSE,
     Action.EVALUATE,
     Action.APPROVE_EXTENSION,
+    Action.DENY_EXTENSION,
     Action.MERGE,
 }
 VERIFIER_ACTIONS = {Action.VERIFY, Action.REWORK}
+SYSTEM_ACTIONS = {Action.MUTE, Action.ESCALATE}  # the dispatch stage and the SLA runner only
 
 
 def expected(who: str, action: Action, flavour: str) -> bool:
     """The policy in words."""
+    if action in SYSTEM_ACTIONS:
+        return False  # no person, not even the admin
     if action in DESK_ACTIONS:
         return who in DESK  # the brigade's desk files, dispatches, closes …
     if action in VERIFIER_ACTIONS:
@@ -154,10 +162,11 @@ class World:
         d = route_event(self.district.plans.route, ev.labels(), self.district.grid_leader_of)
         task, _ = self.store.open_case(ev, d, T0, hold=True)
         tid = task.task_id
+        # Filing goes on to dispatch by plan (both flavours have one).
         path = {
             State.REPORTED: [],
-            State.FILED: [(Action.FILE, SYSTEM, {})],
-            State.DISPATCHED: [(Action.FILE, SYSTEM, {}), (Action.DISPATCH, SYSTEM, {})],
+            State.DISPATCHED: [(Action.FILE, SYSTEM, {})],
+            State.RETURNED: [(Action.FILE, SYSTEM, {}), (Action.RETURN, ADMIN_ACTOR, {})],
         }
         steps = path.get(state)
         if steps is None:
@@ -169,7 +178,7 @@ class World:
             if state is State.CLOSED:
                 steps.append((Action.CLOSE, ADMIN_ACTOR, {}))
         for action, actor, kw in steps:
-            note = "setup" if action is Action.FEEDBACK else ""
+            note = "setup" if action in (Action.FEEDBACK, Action.RETURN) else ""
             self.store.act(tid, action, actor, T0, note, **kw)
         assert self.store.get_task(tid).state is state
         return tid
@@ -182,7 +191,14 @@ def world(tmp_path_factory: pytest.TempPathFactory, minimal_district: District) 
     store.migrate()
     create_demo_accounts(store, minimal_district, PASSWORD, lambda: T0)
     evidence = EvidenceStore(base / "evidence")
-    ctx = OpsContext(minimal_district, store, evidence, clock=lambda: T0 + timedelta(minutes=5))
+    ticks = itertools.count()
+    # A clock that moves a second per reading: each drill is a new activation.
+    ctx = OpsContext(
+        minimal_district,
+        store,
+        evidence,
+        clock=lambda: T0 + timedelta(minutes=5, seconds=next(ticks)),
+    )
     client = TestClient(create_app(ctx))
     tokens = {}
     for who, user in USERS.items():
@@ -198,12 +214,12 @@ def test_task_action(world: World, who: str, action: Action, flavour: str, allow
     state, extra = SETUP[action]
     tid = world.task(flavour, state)
     body: dict[str, Any] = {"action": action.value, **extra}
-    if action is Action.APPROVE_EXTENSION:
+    if action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION):
         world.store.act(
             tid, Action.REQUEST_EXTENSION, ADMIN_ACTOR, T0, "tow", extension=timedelta(hours=1)
         )
     if action is Action.MERGE:
-        body["merged_into"] = world.task(flavour, State.FILED)
+        body["merged_into"] = world.task(flavour, State.DISPATCHED)
     before = world.store.get_task(tid)
     r = world.client.post(f"/api/tasks/{tid}/actions", json=body, headers=world.headers(who))
     if allowed:
@@ -248,28 +264,46 @@ def operation(world: World, name: str, who: str) -> int:
     """Perform one non-task operation as `who`; returns the HTTP status."""
     h = world.headers(who)
     c = world.client
-    if name == "confirm_event":
-        tid = world.task("squad", State.REPORTED)
-        event_id = world.store.get_task(tid).event_id
-        return c.post(f"/api/events/{event_id}/confirm", json={}, headers=h).status_code
     if name == "upload_photo":
         buf = io.BytesIO()
         Image.new("RGB", (40, 30), (200, 10, 10)).save(buf, "PNG")
-        files = {"photo": ("p.png", buf.getvalue(), "image/png")}
-        return c.post("/api/uploads", files=files, headers=h).status_code
+        files = {"file": ("p.png", buf.getvalue(), "image/png")}
+        return c.post("/api/photos", files=files, headers=h).status_code
     if name == "report_clue_g001":
         body = {"event_type": "garbage_dumping", "description": "垃圾堆放", "grid": "g001"}
-        return c.post("/api/clue-reports", json=body, headers=h).status_code
+        return c.post("/api/clues", json=body, headers=h).status_code
+    if name == "enter_citizen_request":
+        world.seq += 1
+        body = {
+            "request_id": f"MHWW-{world.seq}",
+            "event_type": "noise",
+            "grid": "g001",
+            "description": "夜间施工噪声",
+            "occurred_at": "2026-03-01T07:00:00+08:00",
+        }
+        return c.post("/api/citizen-requests", json=body, headers=h).status_code
     if name == "create_silence":
         body = {"matchers": ['event_type="noise"'], "duration_s": 600, "comment": "drill"}
         return c.post("/api/silences", json=body, headers=h).status_code
     if name == "drill_emergency_plan":
-        r = c.post("/api/emergency-plans/ep-02/runs", json={"drill": True}, headers=h)
-        if r.status_code == 201:  # end it so the next case can start one
+        r = c.post("/api/emergencies", json={"plan_id": "ep-02", "drill": True}, headers=h)
+        if r.status_code == 201:  # stand it down again
             world.client.post(
-                f"/api/emergency-runs/{r.json()['run_id']}/end", headers=world.headers("admin")
+                f"/api/emergencies/{r.json()['activation_id']}/stand-down",
+                json={"note": "drill over"},
+                headers=world.headers("admin"),
             )
         return r.status_code
+    if name == "tick_the_river_squads_checklist_step":
+        a = world.client.post(
+            "/api/emergencies",
+            json={"plan_id": "ep-01", "drill": True},
+            headers=world.headers("admin"),
+        ).json()
+        [item] = [i for i in a["items"] if i["unit"] == "squad:sq-river"]
+        return c.post(
+            f"/api/emergencies/items/{item['item_id']}/done", json={}, headers=h
+        ).status_code
     if name == "create_user":
         world.seq += 1
         body = {
@@ -291,23 +325,28 @@ def operation(world: World, name: str, who: str) -> int:
         return c.get("/api/grids/g001", headers=h).status_code
     if name == "read_plans":
         return c.get("/api/plans/coverage", headers=h).status_code
+    if name == "read_silences":
+        return c.get("/api/silences", headers=h).status_code
+    if name == "read_overdue_list":
+        return c.get("/api/overdue", headers=h).status_code
     raise AssertionError(name)
 
 
 OK = {
-    "confirm_event": 200,
     "upload_photo": 201,
     "report_clue_g001": 201,
+    "enter_citizen_request": 201,
     "create_silence": 201,
     "drill_emergency_plan": 201,
     "create_user": 201,
 }
 OPERATIONS = {
-    "confirm_event": DESK,
     "upload_photo": EVERYONE - {"engineer"},
     "report_clue_g001": DESK | {"leader-own"},
-    "create_silence": DESK,
+    "enter_citizen_request": DESK,
+    "create_silence": DESK | {"engineer"},  # engineers silence a camera they are servicing
     "drill_emergency_plan": DESK,
+    "tick_the_river_squads_checklist_step": DESK | {"squad-other"},  # sq-river-member
     "create_user": {"admin"},
     "read_activity_log": DESK,
     "read_kpis": DESK | {"engineer"},
@@ -315,6 +354,8 @@ OPERATIONS = {
     "read_device_health": DESK | {"engineer"},
     "read_grid_g001": DESK | {"engineer", "leader-own"},
     "read_plans": DESK | {"engineer"},
+    "read_silences": DESK | {"engineer"},
+    "read_overdue_list": DESK | {"engineer"},
 }
 
 
@@ -328,5 +369,15 @@ def test_operation(world: World, name: str, who: str):
 def test_the_matrix_covers_every_role_and_action(world: World):
     roles = {world.store.get_user(u).role for u in USERS.values()}  # type: ignore[union-attr]
     assert roles == {r.value for r in PEOPLE}
-    assert set(SETUP) == set(Action)
-    assert len(MATRIX) == len(USERS) * len(Action) * len(FLAVOURS)
+    assert set(SETUP) == set(Action) - AUDIT_ONLY_ACTIONS
+    assert len(MATRIX) == len(USERS) * len(SETUP) * len(FLAVOURS)
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_audit_only_actions_are_not_task_actions_over_http(world: World, who: str):
+    tid = world.task("squad", State.DISPATCHED)
+    for action in AUDIT_ONLY_ACTIONS:  # documents are issued by `gridwatch documents issue`
+        r = world.client.post(
+            f"/api/tasks/{tid}/actions", json={"action": action.value}, headers=world.headers(who)
+        )
+        assert r.status_code == (422 if sees_task(who, "squad") else 403)

@@ -1,19 +1,18 @@
 import io
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 
-from gridwatch.config.schema import MapBox, Organisation
-from gridwatch.domain.tasks import Action, AuditRecord, Role, State, Task
+from gridwatch.config.schema import MapBox
+from gridwatch.dispatch.intake import IntakeError, check_own_photo, store_photo
+from gridwatch.domain.tasks import Actor, Role, State, Task
 from gridwatch.ops.cards import current_deadline
-from gridwatch.ops.kpi_board import league, trend, unit_kpi
 from gridwatch.ops.login import MAX_FAILS_PER_ACCOUNT, WINDOW, retry_after
-from gridwatch.ops.uploads import BadPhoto, normalise_photo
-from gridwatch.store.kpi_reads import TaskHistory
+from gridwatch.store.evidence import EvidenceStore
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+LEADER = Actor("gl001", Role.GRID_LEADER, grid="g001", community="c01")
 
 
 def task(state: State = State.DISPATCHED, **kw) -> Task:
@@ -34,6 +33,9 @@ def task(state: State = State.DISPATCHED, **kw) -> Task:
 
 def test_the_deadline_shown_is_the_one_of_the_step_now_due():
     assert current_deadline(task(), T0).kind == "accept"
+    # accepted late or not, a dispatched task past its handle deadline shows that one
+    missed = current_deadline(task(), T0 + timedelta(minutes=30))
+    assert missed.kind == "accept" and missed.overdue
     late = current_deadline(task(State.ACCEPTED), T0 + timedelta(hours=3))
     assert late.kind == "handle" and late.overdue and late.seconds_left == -3600
     assert current_deadline(task(State.CLOSED), T0) is None
@@ -47,61 +49,12 @@ def test_login_lock_lifts_when_the_oldest_counted_failure_leaves_the_window():
     assert wait == int((fails[-1] + WINDOW - T0).total_seconds()) + 1
 
 
-def history(t: Task, *steps: tuple[Action, int]) -> TaskHistory:
-    audit = [
-        AuditRecord(
-            t.task_id, a, "x", Role.SQUAD_MEMBER, T0 + timedelta(minutes=m), t.state, t.state
-        )
-        for a, m in steps
-    ]
-    return TaskHistory(t, "lane_occupation", "ai", "lane_occupation", audit)
-
-
-def test_unit_rates_and_league_order():
-    on_time = history(task(State.HANDLED), (Action.ACCEPT, 5), (Action.FEEDBACK, 60))
-    late = history(task(State.HANDLED, rework_count=1), (Action.ACCEPT, 20), (Action.FEEDBACK, 200))
-    a = unit_kpi("squad:a", "A", [on_time], T0)
-    b = unit_kpi("squad:b", "B", [on_time, late], T0)
-    assert (a.accepted_on_time_rate, a.handled_on_time_rate, a.rework_rate, a.score) == (
-        1.0,
-        1.0,
-        0.0,
-        100.0,
-    )
-    assert (b.accepted_on_time_rate, b.rework_rate, b.score) == (0.5, 0.5, 50.0)
-    idle = unit_kpi("squad:c", "C", [], T0)
-    ranked = league([idle, b, a])
-    assert [(r.unit, r.rank) for r in ranked] == [("squad:a", 1), ("squad:b", 2), ("squad:c", None)]
-
-
-def test_trend_days_follow_the_districts_time_zone():
-    # 17:30 UTC on 1 March is 01:30 on 2 March in Chongqing
-    h = history(task(created_at=datetime(2026, 3, 1, 17, 30, tzinfo=UTC)))
-    points = trend([h], T0, T0 + timedelta(days=1), ZoneInfo("Asia/Shanghai"))
-    assert [(p.day, p.events) for p in points] == [("2026-03-01", 0), ("2026-03-02", 1)]
-
-
 def test_map_box_defaults_to_the_sample_district_and_round_trips():
     box = MapBox()
     assert box.to_map(106.45, 29.51) == pytest.approx((0.5, 0.5))
     assert box.to_lonlat(*box.to_map(106.41, 29.53)) == pytest.approx((106.41, 29.53))
     with pytest.raises(ValueError):
         MapBox(lon_min=106.5, lon_max=106.4)
-
-
-def test_organisation_rejects_an_unknown_time_zone():
-    with pytest.raises(ValueError, match="unknown time zone"):
-        Organisation.model_validate(
-            {
-                "district": "x",
-                "brigade": {"id": "b", "name": "b", "duty_officer": "d"},
-                "squads": [],
-                "communities": [],
-                "grids": [],
-                "grid_leaders": [],
-                "timezone": "Mars/Olympus",
-            }
-        )
 
 
 def test_sample_devices_lie_inside_the_map_box(sample_district):
@@ -111,15 +64,22 @@ def test_sample_devices_lie_inside_the_map_box(sample_district):
         assert 0 <= x <= 1 and 0 <= y <= 1, d.id
 
 
-def test_a_photo_is_re_encoded_upright_and_bounded():
+def test_a_photo_is_re_encoded_upright_bounded_and_keyed_by_its_uploader(tmp_path):
     im = Image.new("RGB", (3000, 1000), (10, 20, 30))
     exif = Image.Exif()
     exif[0x0112] = 8  # rotated 90° by the phone
     buf = io.BytesIO()
     im.save(buf, "JPEG", exif=exif.tobytes())
-    jpeg, w, h = normalise_photo(buf.getvalue())
-    assert h == 1600 and w in (533, 534) and jpeg[:3] == b"\xff\xd8\xff"  # upright, long side 1600
-    with pytest.raises(BadPhoto):
-        normalise_photo(b"GIF89a not really")
-    with pytest.raises(BadPhoto):
-        normalise_photo(b"")
+    evidence = EvidenceStore(tmp_path)
+    photo = store_photo(evidence, buf.getvalue(), T0, "gl001")
+    assert photo.height == 1600 and photo.width in (533, 534)  # upright, long side 1600
+    assert photo.key.startswith("photos/gl001/20260301/")
+    stored = evidence.path(photo.key).read_bytes()
+    assert stored[:3] == b"\xff\xd8\xff" and not Image.open(io.BytesIO(stored)).getexif()
+    assert store_photo(evidence, buf.getvalue(), T0, "gl001").key == photo.key  # sent again
+    check_own_photo(evidence, photo.key, LEADER)
+    with pytest.raises(IntakeError, match="upload the photo yourself"):
+        check_own_photo(evidence, photo.key, Actor("gl002", Role.GRID_LEADER, grid="g002"))
+    for junk in (b"GIF89a not really", b""):
+        with pytest.raises(IntakeError, match="photo"):
+            store_photo(evidence, junk, T0, "gl001")

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from gridwatch.cli import config_cmd, demo, users
+from gridwatch.cli import (
+    config_cmd,
+    demo,
+    documents,
+    emergency,
+    inspections,
+    intake,
+    plans,
+    replay,
+    report,
+    silence,
+    users,
+)
 
 app = typer.Typer(
     name="gridwatch",
@@ -15,6 +27,14 @@ app = typer.Typer(
 )
 app.command("demo")(demo.demo)
 app.command("check-config")(config_cmd.check_config)
+app.add_typer(inspections.app, name="inspections")
+app.add_typer(documents.app, name="documents")
+app.add_typer(plans.app, name="plans")
+app.add_typer(report.app, name="report")
+app.command("replay")(replay.replay_cmd)
+app.add_typer(intake.app, name="intake")
+app.add_typer(emergency.app, name="emergency")
+app.add_typer(silence.app, name="silence")
 app.add_typer(users.app, name="users")
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from gridwatch.config.errors import ConfigError, ConfigIssue
 from gridwatch.config.schema import (
+    MATCHER,
     AlgorithmsFile,
     Camera,
     DevicesFile,
@@ -95,6 +96,9 @@ def load_district(directory: str | Path) -> District:
             continue
         docs[key] = _Doc(display, data, lines)
         models[key] = _validate(docs[key], model, issues)
+    from gridwatch.config.enforcement_loader import check_enforcement, load_enforcement
+
+    enforcement, enforcement_docs = load_enforcement(root, issues)
     if issues or any(m is None for m in models.values()):
         raise ConfigError(issues)
 
@@ -105,8 +109,10 @@ def load_district(directory: str | Path) -> District:
         algorithms=models["algorithms"].algorithms,
         plans=models["plans"],
         emergency_plans=models["emergency_plans"].emergency_plans,
+        enforcement=enforcement,
     )
     issues.extend(cross_check(district, docs))
+    issues.extend(check_enforcement(district, enforcement_docs, docs["plans"]))
     if issues:
         raise ConfigError(issues)
     return district
@@ -206,6 +212,7 @@ def cross_check(d: District, docs: dict[str, _Doc]) -> list[ConfigIssue]:
         if route_ids[route.id] > 1:
             issues.append(plans.issue((*path, "id"), f"duplicate route id {route.id!r}"))
             route_ids[route.id] = 1
+    issues += _check_plan_references(d, plans)
 
     for i, ep in enumerate(d.emergency_plans):
         for j, c in enumerate(ep.communities):
@@ -228,8 +235,57 @@ def cross_check(d: District, docs: dict[str, _Doc]) -> list[ConfigIssue]:
                 known(ref in squads, emer, path, "squad", ref, squads)
             elif kind == "grid_force" and ref != "{community}":
                 known(ref in communities, emer, path, "community", ref, communities)
-            elif kind not in ("squad", "grid_force", "brigade"):
+            elif kind not in ("squad", "grid_force", "brigade", "grid_leader"):
                 issues.append(emer.issue(path, f"unknown unit {item.unit!r}"))
+        types = event_types(d)
+        for j, trigger in enumerate(ep.triggers):
+            path = ("emergency_plans", i, "triggers", j)
+            known(trigger in types, emer, path, "event type", trigger, types)
+    return issues
+
+
+def event_types(d: District) -> set[str]:
+    """Every event type the district knows: its algorithms' and the plans' reported types."""
+    return {a.id for a in d.algorithms} | {t.id for t in d.plans.event_types}
+
+
+def _check_plan_references(d: District, plans: _Doc) -> list[ConfigIssue]:
+    """Grouping, time windows, escalation and the event-type catalogue refer to real things."""
+    p = d.plans
+    issues: list[ConfigIssue] = []
+    issues += _duplicates(plans, p.time_intervals, "time_intervals", "time interval")
+    issues += _duplicates(plans, p.inhibit_rules, "inhibit_rules", "inhibit rule")
+    issues += _duplicates(plans, p.escalation_policies, "escalation_policies", "escalation policy")
+    issues += _duplicates(plans, p.event_types, "event_types", "event type")
+    algorithm_ids = {a.id for a in d.algorithms}
+    for i, t in enumerate(p.event_types):
+        if t.id in algorithm_ids:
+            issues.append(
+                plans.issue(("event_types", i, "id"), f"{t.id!r} is already an algorithm's type")
+            )
+    intervals = {t.id for t in p.time_intervals}
+    policies = {e.id for e in p.escalation_policies}
+    types = event_types(d)
+    for route, path in _walk_routes(p.route, ("route",)):
+        for j, ref in enumerate(route.active_time_intervals):
+            if ref not in intervals:
+                issues.append(
+                    plans.issue(
+                        (*path, "active_time_intervals", j), f"unknown time interval {ref!r}"
+                    )
+                )
+        if route.escalation is not None and route.escalation not in policies:
+            issues.append(
+                plans.issue(
+                    (*path, "escalation"), f"unknown escalation policy {route.escalation!r}"
+                )
+            )
+        for j, text in enumerate(route.matchers):
+            m = MATCHER.match(text)
+            if m and m.group(1) == "event_type" and m.group(2) == "=" and m.group(3) not in types:
+                issues.append(
+                    plans.issue((*path, "matchers", j), f"unknown event type {m.group(3)!r}")
+                )
     return issues
 
 
@@ -291,7 +347,27 @@ def counts(d: District) -> dict[str, int]:
         "scenes": len(o.scenes),
         "emergency_plans": len(d.emergency_plans),
         "dispatch_plans": sum(1 for r, _ in _walk_routes(d.plans.route, ()) if r.matchers),
+        **enforcement_counts(d),
     }
+
+
+def enforcement_counts(d: District) -> dict[str, int]:
+    """The responsibility list and enterprises, when the district has them."""
+    from gridwatch.enforcement.catalogue import link_count, link_problems
+
+    out: dict[str, int] = {}
+    r = d.enforcement.responsibility
+    if r is not None:
+        out |= {
+            "business_items": len(r.business_items),
+            "duty_items": len(r.duty_items),
+            "enforcement_matters": len(r.enforcement_matters),
+            "duty_links": link_count(r),
+            "dangling_links": len(link_problems(r, (s.id for s in d.organisation.squads))),
+        }
+    if d.enforcement.enterprises:
+        out["enterprises"] = len(d.enforcement.enterprises)
+    return out
 
 
 def resolve_path(config_dir: str | Path, path: str) -> Path:

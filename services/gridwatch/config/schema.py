@@ -10,9 +10,10 @@ import re
 from datetime import timedelta
 from functools import cached_property
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gridwatch.enforcement.config import EnforcementConfig
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
@@ -322,27 +323,11 @@ class Organisation(Strict):
     grids: list[Grid] = Field(title="Grids", description="Smallest areas of responsibility.")
     grid_leaders: list[GridLeader] = Field(title="Grid leaders", description="One per grid.")
     scenes: list[Scene] = Field(default_factory=list, title="Scenes", description="Smart scenes.")
-    timezone: str = Field(
-        "Asia/Shanghai",
-        title="Time zone",
-        description="IANA zone of the district: days in KPI trends start at its midnight.",
-    )
     map: MapBox = Field(
         default_factory=MapBox,
         title="Map box",
         description="Longitude/latitude box of the 0-1 map coordinates used by grid areas.",
     )
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {v!r} (use an IANA name like Asia/Shanghai)"
-            ) from None
-        return v
 
 
 # --------------------------------------------------------------------------- algorithms
@@ -364,9 +349,9 @@ class AlgorithmConfig(Strict):
     review: Literal["auto", "confirm"] = Field(
         "auto",
         title="Human review",
-        description="confirm = its events wait on the ops alert wall until a duty officer "
-        "confirms them (file, then dispatch by plan) or rejects them as false alarms; "
-        "auto = dispatch by plan at once.",
+        description="confirm = its events open their cases `reported`: they wait on the ops "
+        "alert wall until the desk files them (then they are dispatched by plan) or rejects "
+        "them as false alarms; auto = the system files and dispatches them at once.",
     )
     params: dict[str, Any] = Field(
         default_factory=dict,
@@ -409,6 +394,157 @@ class Deadlines(Strict):
     verify: Duration | None = Field(None, title="Verify within", description="From feedback.")
 
 
+# Grouping, time windows, inhibition, escalation and the event-type catalogue of the plans file.
+
+INHIBIT_SOURCE_LABELS = (*MATCH_LABELS, "hazard", "emergency")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CLOCK_TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+
+
+def check_matchers(v: list[str], labels: tuple[str, ...]) -> list[str]:
+    """Each matcher must parse, name a known label and carry a valid regex."""
+    for m in v:
+        parsed = MATCHER.match(m)
+        if not parsed:
+            raise ValueError(f'matcher {m!r} must look like label=~"value"')
+        label, op, value = parsed.groups()
+        if label not in labels:
+            raise ValueError(f"matcher {m!r}: unknown label {label!r}")
+        if op in ("=~", "!~"):
+            try:
+                re.compile(value)
+            except re.error as e:
+                raise ValueError(f"matcher {m!r}: bad regex: {e}") from e
+    return v
+
+
+class TimeRange(Strict):
+    start: str = Field(title="Start", description="Local clock time HH:MM (inclusive).")
+    end: str = Field(
+        title="End", description="Local clock time HH:MM (exclusive); 24:00 = midnight."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeRange:
+        for name in ("start", "end"):
+            if not _CLOCK_TIME.match(getattr(self, name)):
+                raise ValueError(f"{name} {getattr(self, name)!r}: use HH:MM, e.g. 06:30")
+        if self.start >= self.end:
+            raise ValueError(f"start {self.start} must be before end {self.end}")
+        return self
+
+
+class TimeInterval(Strict):
+    id: Id = Field(title="Id", description="Referred to by routes' active_time_intervals.")
+    name: str = Field("", title="Name", description="e.g. 早市时段 (market hours).")
+    weekdays: list[str] = Field(
+        default_factory=list,
+        title="Weekdays",
+        description="Days or ranges like monday:friday; empty = every day.",
+    )
+    times: list[TimeRange] = Field(
+        default_factory=list, title="Times", description="Clock-time ranges; empty = all day."
+    )
+
+    @field_validator("weekdays")
+    @classmethod
+    def _valid_weekdays(cls, v: list[str]) -> list[str]:
+        for item in v:
+            for day in item.split(":"):
+                if day not in WEEKDAYS:
+                    raise ValueError(f"weekday {day!r}: use one of {', '.join(WEEKDAYS)}")
+            if item.count(":") > 1:
+                raise ValueError(f"weekday range {item!r}: use first:last")
+        return v
+
+
+class InhibitRule(Strict):
+    id: Id = Field(title="Id", description="Shown on every event the rule mutes.")
+    description: str = Field("", title="Description", description="Why the rule exists.")
+    source_matchers: list[str] = Field(
+        min_length=1,
+        title="Source matchers",
+        description="What mutes: an active (real, not drill) emergency activation, whose labels "
+        "are hazard, emergency (plan id), grid, community. Labels: "
+        + ", ".join(INHIBIT_SOURCE_LABELS),
+    )
+    target_matchers: list[str] = Field(
+        min_length=1, title="Target matchers", description="Which events are muted."
+    )
+    equal: list[str] = Field(
+        default_factory=list,
+        title="Equal labels",
+        description="Labels that must have the same value on source and target, e.g. [grid].",
+    )
+
+    @field_validator("source_matchers")
+    @classmethod
+    def _valid_sources(cls, v: list[str]) -> list[str]:
+        return check_matchers(v, INHIBIT_SOURCE_LABELS)
+
+    @field_validator("target_matchers")
+    @classmethod
+    def _valid_targets(cls, v: list[str]) -> list[str]:
+        return check_matchers(v, MATCH_LABELS)
+
+    @field_validator("equal")
+    @classmethod
+    def _valid_equal(cls, v: list[str]) -> list[str]:
+        for label in v:
+            if label not in MATCH_LABELS:
+                raise ValueError(f"equal: unknown label {label!r}")
+        return v
+
+
+EscalationCondition = Literal["not_accepted", "not_handled", "not_verified", "not_closed"]
+EscalationTarget = Literal[
+    "assignee", "squad_leader", "grid_leader", "verifier", "duty_officer", "dispatcher"
+]
+
+
+class EscalationStep(Strict):
+    when: EscalationCondition = Field(
+        title="Condition",
+        description="not_accepted (from the accept deadline), not_handled / not_closed (from the "
+        "handle deadline), not_verified (from the verify deadline).",
+    )
+    after: Duration = Field(
+        Duration(0), title="After", description="Delay after that deadline before escalating."
+    )
+    notify: list[EscalationTarget] = Field(min_length=1, title="Notify", description="Who is told.")
+
+
+class EscalationPolicy(Strict):
+    id: Id = Field(title="Id", description="Referred to by routes' escalation.")
+    name: str = Field("", title="Name", description="e.g. 标准升级策略")
+    steps: list[EscalationStep] = Field(min_length=1, title="Steps", description="In order.")
+    repeat_every: Duration | None = Field(
+        None,
+        title="Repeat every",
+        description="Fire a step again this often while its condition still holds.",
+    )
+    repeat_limit: int = Field(
+        0, ge=0, le=20, title="Repeat limit", description="How many repeats per step (0 = once)."
+    )
+
+    @model_validator(mode="after")
+    def _repeat_needs_interval(self) -> EscalationPolicy:
+        if self.repeat_limit and self.repeat_every is None:
+            raise ValueError("repeat_limit needs repeat_every")
+        return self
+
+
+class EventTypeDef(Strict):
+    id: Id = Field(title="Id", description="Event type reported by people or the platform.")
+    name: str = Field(title="Name", description="zh-CN name, e.g. 乱倒垃圾.")
+    severity: Literal["minor", "major", "critical"] = Field(
+        "minor", title="Severity", description="Default severity of its events."
+    )
+    sources: list[Literal["grid_leader", "citizen", "system"]] = Field(
+        min_length=1, title="Sources", description="Who reports it."
+    )
+
+
 class Route(Strict):
     id: Id = Field(title="Id", description="Route id, shown in explanations.")
     name: str = Field("", title="Name", description="Plan name, e.g. 机动车占道分拨预案.")
@@ -433,6 +569,37 @@ class Route(Strict):
     fallback: bool = Field(
         False, title="Fallback", description="A catch-all route: matches count as plan gaps."
     )
+    group_by: list[str] | None = Field(
+        None,
+        title="Group by",
+        description="Labels whose equal values make one case of many events, e.g. [device, "
+        "event_type]; events missing one of them are never grouped (inherited).",
+    )
+    group_wait: Duration | None = Field(
+        None,
+        title="Group wait",
+        description="Hold a new case's first notice this long (inherited).",
+    )
+    group_interval: Duration | None = Field(
+        None,
+        title="Group interval",
+        description="Wait this long before telling about events added to a case (inherited).",
+    )
+    repeat_interval: Duration | None = Field(
+        None,
+        title="Repeat interval",
+        description="Remind the assignee of an open case this often (inherited).",
+    )
+    active_time_intervals: list[Id] = Field(
+        default_factory=list,
+        title="Active time intervals",
+        description="Route matches only inside one of these time_intervals; empty = always.",
+    )
+    escalation: Id | None = Field(
+        None,
+        title="Escalation policy",
+        description="Id of an escalation_policies entry (inherited).",
+    )
     continue_: bool = Field(
         False,
         alias="continue",
@@ -440,24 +607,26 @@ class Route(Strict):
         description="Keep matching siblings after this route matched.",
     )
     routes: list[Route] = Field(default_factory=list, title="Child routes", description="")
+    duty_items: list[str] = Field(
+        default_factory=list,
+        title="Duty items",
+        description="Codes of the duty items (履职事项) this plan discharges; shown with its "
+        "legal basis in route explanations. Empty: the catalogue's lead duties for the event type.",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @field_validator("matchers")
     @classmethod
     def _valid_matchers(cls, v: list[str]) -> list[str]:
-        for m in v:
-            parsed = MATCHER.match(m)
-            if not parsed:
-                raise ValueError(f'matcher {m!r} must look like label=~"value"')
-            label, op, value = parsed.groups()
+        return check_matchers(v, MATCH_LABELS)
+
+    @field_validator("group_by")
+    @classmethod
+    def _valid_group_by(cls, v: list[str] | None) -> list[str] | None:
+        for label in v or []:
             if label not in MATCH_LABELS:
-                raise ValueError(f"matcher {m!r}: unknown label {label!r}")
-            if op in ("=~", "!~"):
-                try:
-                    re.compile(value)
-                except re.error as e:
-                    raise ValueError(f"matcher {m!r}: bad regex: {e}") from e
+                raise ValueError(f"group_by: unknown label {label!r}")
         return v
 
     @field_validator("receiver")
@@ -470,6 +639,39 @@ class Route(Strict):
 
 class PlansFile(Strict):
     route: Route = Field(title="Routing tree", description="Root route: defaults for all plans.")
+    timezone: str = Field(
+        "Asia/Shanghai", title="Time zone", description="IANA zone the time intervals are in."
+    )
+    time_intervals: list[TimeInterval] = Field(
+        default_factory=list,
+        title="Time intervals",
+        description="Named windows, e.g. market hours.",
+    )
+    inhibit_rules: list[InhibitRule] = Field(
+        default_factory=list,
+        title="Inhibit rules",
+        description="Active emergencies that mute matching events (recorded, not dispatched).",
+    )
+    escalation_policies: list[EscalationPolicy] = Field(
+        default_factory=list, title="Escalation policies", description="Referred to by routes."
+    )
+    event_types: list[EventTypeDef] = Field(
+        default_factory=list,
+        title="Reported event types",
+        description="Event types besides the algorithms': what grid leaders, citizens and the "
+        "platform report. Coverage counts these and the algorithms' types.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _valid_timezone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}, e.g. Asia/Shanghai") from None
+        return v
 
     @model_validator(mode="after")
     def _root_complete(self) -> PlansFile:
@@ -486,7 +688,11 @@ class PlansFile(Strict):
 
 class ChecklistItem(Strict):
     step: str = Field(title="Step", description="What must be done.")
-    unit: str = Field(title="Unit", description="brigade | squad:<id> | grid_force:<community>.")
+    unit: str = Field(
+        title="Unit",
+        description="brigade | squad:<id> | grid_force:<community|{community}> (one item per "
+        "covered community) | grid_leader (one item per covered grid).",
+    )
     within: Duration = Field(title="Within", description="Deadline from activation.")
 
 
@@ -521,6 +727,7 @@ class District(Strict):
     algorithms: list[AlgorithmConfig]
     plans: PlansFile
     emergency_plans: list[EmergencyPlan]
+    enforcement: EnforcementConfig = Field(default_factory=EnforcementConfig)
 
     @cached_property
     def _index(self) -> dict[str, dict[str, Any]]:

@@ -1,5 +1,15 @@
 """The dispatch stage: findings become events, events are routed by the dispatch plans and
-open tasks. Idempotent end to end: a redelivered finding or event never opens a second task."""
+open cases. Idempotent end to end: a redelivered finding or event never opens a second task.
+
+For each event, in order:
+1. route it (time windows read at the event's time);
+2. muted by a silence or an inhibit rule? -> recorded as a suppressed case, nothing sent;
+3. its group already has an open case? -> merged into that case (one case per burst);
+4. otherwise a new case: dispatched by its plan, or left in the brigade's manual queue; an
+   algorithm with `review: confirm` leaves it `reported` for the desk to file or reject;
+5. emergency plans it triggers are activated (unless already running).
+Notices to the assignee follow the group schedule (see dispatch/escalation.py).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +19,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from gridwatch.config.schema import District
+from gridwatch.dispatch.emergencies import EmergencyService
+from gridwatch.dispatch.notifications import Notifier
 from gridwatch.domain.events import Event, Finding, Place, event_from_finding
-from gridwatch.domain.plans import RoutingDecision, route_event
-from gridwatch.domain.silences import silencing
-from gridwatch.domain.tasks import Task
+from gridwatch.domain.grouping import group_key
+from gridwatch.domain.muting import mute_reason
+from gridwatch.domain.plans import Router, RoutingDecision
+from gridwatch.domain.tasks import State, Task
+from gridwatch.store.case_groups import CaseGroups
 from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store
-from gridwatch.store.silences import active_silences
+from gridwatch.store.silences import Silences
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +45,19 @@ class DispatchStage:
         clock: Callable[[], datetime],
         cooldown: timedelta = DEFAULT_COOLDOWN,
     ) -> None:
-        self.district, self.store, self.hot, self.clock = district, store, hot, clock
+        self.store, self.hot, self.clock = store, hot, clock
         self.cooldown = cooldown
         self.counts: Counter[str] = Counter()
+        self.groups = CaseGroups(store)
+        self.silences = Silences(store)
+        self.use(district)
+
+    def use(self, district: District) -> None:
+        """Switch to (newly loaded) plans; cases already open keep the plan they got."""
+        self.district = district
+        self.router = Router(district.plans, district.grid_leader_of)
+        self.notifier = Notifier(district, self.store, self.hot)
+        self.emergencies = EmergencyService(district, self.store, self.notifier, self.clock)
 
     def place_of(self, device_id: str) -> Place:
         device = self.district.device(device_id)
@@ -41,7 +65,7 @@ class DispatchStage:
         return Place(grid=grid.id, community=grid.community, scene=device.scene)
 
     def route(self, event: Event) -> RoutingDecision:
-        return route_event(self.district.plans.route, event.labels(), self.district.grid_leader_of)
+        return self.router.route(event.labels(), event.occurred_at)
 
     def handle_finding(self, finding: Finding) -> Task | None:
         self.store.record_finding(finding)
@@ -60,42 +84,73 @@ class DispatchStage:
         return self.handle_event(event, hold=algo.review == "confirm")
 
     def handle_event(self, event: Event, *, hold: bool = False) -> Task:
-        """Route and open the case. `hold` (or an active silence matching the event) leaves it
-        on the alert wall for a person to confirm instead of dispatching it at once."""
-        decision = self.route(event)
-        now = self.clock()
-        if not hold and silencing(active_silences(self.store, now), event.labels(), now):
-            hold = True
-            self.counts["silenced"] += 1
-        task, created = self.store.open_case(event, decision, now, hold=hold)
-        if created:
-            self.counts["tasks"] += 1
-            log.info(
-                "event %s (%s, %s) -> task %s %s by %s",
-                event.event_id,
-                event.event_type,
-                event.grid,
-                task.task_id,
-                task.assignee,
-                task.route_id,
-            )
-            if self.hot is not None:
-                self.hot.publish(
-                    "event",
-                    {
-                        "event_id": event.event_id,
-                        "task_id": task.task_id,
-                        "event_type": event.event_type,
-                        "title": event.title,
-                        "grid": event.grid,
-                        "device_id": event.device_id,
-                        "state": task.state.value,
-                        "assignee": task.assignee,
-                        "evidence": event.evidence_path,
-                        "confidence": event.confidence,
-                        "at": event.occurred_at.isoformat(),
-                    },
-                )
-        else:
+        """Open (or find) the event's case; `hold` leaves a new case `reported` for review."""
+        existing = self.store.find_task_for_event(event.event_id)
+        if existing is not None:
             self.counts["duplicates"] += 1
+            return existing
+        now = self.clock()
+        decision = self.route(event)
+        labels = event.labels()
+        muted = mute_reason(
+            labels,
+            now,
+            self.silences.in_force(now),
+            self.district.plans.inhibit_rules,
+            self.emergencies.inhibit_sources(),
+        )
+        primary = decision.primary
+        key = None if muted else group_key(primary, labels)
+        into = self.groups.open_case_of(key) if key else None
+        task, created = self.store.open_case(
+            event, decision, now, muted=muted, merge_into=into, hold=hold
+        )
+        if not created:
+            self.counts["duplicates"] += 1
+            return task
+        if task.state is State.SUPPRESSED:
+            self.counts["muted"] += 1
+        elif task.state is State.MERGED:
+            self.counts["merged"] += 1
+            self.groups.add_event(key or "", now)
+        else:
+            if task.state is State.REPORTED:
+                self.counts["held"] += 1
+            self.counts["tasks"] += 1
+            self.groups.start(key or f"case:{task.task_id}", task.task_id, now, primary.grouping)
+        if muted is None:
+            self.emergencies.on_event(event)
+        log.info(
+            "event %s (%s, %s) -> task %s %s %s by %s",
+            event.event_id,
+            event.event_type,
+            event.grid,
+            task.task_id,
+            task.state.value,
+            task.assignee,
+            task.route_id,
+        )
+        self._publish(event, task)
         return task
+
+    def _publish(self, event: Event, task: Task) -> None:
+        if self.hot is None:
+            return
+        self.hot.publish(
+            "event",
+            {
+                "event_id": event.event_id,
+                "task_id": task.task_id,
+                "event_type": event.event_type,
+                "source": event.source,
+                "title": event.title,
+                "grid": event.grid,
+                "device_id": event.device_id,
+                "state": task.state.value,
+                "assignee": task.assignee,
+                "merged_into": task.merged_into,
+                "evidence": event.evidence_path,
+                "confidence": event.confidence,
+                "at": event.occurred_at.isoformat(),
+            },
+        )

@@ -1,8 +1,9 @@
 """Who may do what outside the case loop: the ops-centre pages and operations each role gets.
 
-Task actions (accept, verify, close …) are decided by the state machine in `domain.tasks`
-(`transition`, `allowed_actions`, `can_see`); this module covers everything else, so the whole
-authorization policy lives in these two pure modules and the web layer only asks them.
+Task actions (file, reject, accept, verify, close …) are decided by the state machine in
+`domain.tasks` (`transition`, `allowed_actions`, `can_see`), checklist steps of emergency plans
+by `domain.emergency.complete`; this module covers everything else, so the whole authorization
+policy lives in these pure modules and the web layer only asks them.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from gridwatch.domain.tasks import Actor, Role
 class Permission(StrEnum):
     VIEW_OPS = "view_ops"  # alert wall, task board, map, device health, plans, emergency plans
     VIEW_KPIS = "view_kpis"  # KPIs and league tables
-    REVIEW_EVENTS = "review_events"  # confirm an AI event: file it and dispatch it by its plan
     MANAGE_SILENCES = "manage_silences"  # create and expire dispatch silences
-    RUN_EMERGENCY = "run_emergency"  # activate or drill an emergency plan, tick its checklist
+    RUN_EMERGENCY = "run_emergency"  # activate or drill an emergency plan, stand it down
+    TAKE_REQUESTS = "take_requests"  # enter citizens' requests (民呼我为)
     MANAGE_USERS = "manage_users"  # list and create accounts
     VIEW_ACTIVITY = "view_activity"  # read the audit log of non-task actions
     REPORT_CLUE = "report_clue"  # report a clue with photo and location
@@ -29,9 +30,9 @@ _DESK = frozenset(
     {
         Permission.VIEW_OPS,
         Permission.VIEW_KPIS,
-        Permission.REVIEW_EVENTS,
         Permission.MANAGE_SILENCES,
         Permission.RUN_EMERGENCY,
+        Permission.TAKE_REQUESTS,
         Permission.VIEW_ACTIVITY,
         Permission.REPORT_CLUE,  # clues phoned in to the desk
         Permission.UPLOAD,
@@ -43,8 +44,11 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.DUTY_OFFICER: _DESK,
     Role.DISPATCHER: _DESK,
-    # Reads everything to judge algorithms (false alarms per algorithm), changes nothing.
-    Role.ALGO_ENGINEER: frozenset({Permission.VIEW_OPS, Permission.VIEW_KPIS}),
+    # Reads everything to judge algorithms (false alarms per algorithm); the one change they
+    # make is to silence a camera's events while it is being serviced or retuned.
+    Role.ALGO_ENGINEER: frozenset(
+        {Permission.VIEW_OPS, Permission.VIEW_KPIS, Permission.MANAGE_SILENCES}
+    ),
     Role.GRID_LEADER: frozenset({Permission.REPORT_CLUE, Permission.UPLOAD, Permission.WORK_TASKS}),
     Role.SQUAD_MEMBER: frozenset({Permission.UPLOAD, Permission.WORK_TASKS}),
     Role.SYSTEM: frozenset(),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-Source = Literal["ai", "grid_leader", "citizen", "system"]
+Source = Literal["ai", "grid_leader", "citizen", "system", "inspection"]
 Severity = Literal["minor", "major", "critical"]
 Box = tuple[float, float, float, float]
 

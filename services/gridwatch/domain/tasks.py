@@ -21,6 +21,7 @@ class State(StrEnum):
     EVALUATED = "evaluated"
     RETURNED = "returned"
     MERGED = "merged"
+    SUPPRESSED = "suppressed"  # muted by a silence or an inhibit rule: recorded, not dispatched
 
 
 OPEN_STATES = frozenset(
@@ -62,6 +63,27 @@ class Action(StrEnum):
     REQUEST_EXTENSION = "request_extension"
     APPROVE_EXTENSION = "approve_extension"
     MERGE = "merge"
+    MUTE = "mute"
+    ESCALATE = "escalate"
+    DENY_EXTENSION = "deny_extension"
+    ISSUE_DOCUMENT = "issue_document"
+
+
+# Actions that are recorded in a case's audit trail without being steps of the state machine.
+AUDIT_ONLY_ACTIONS = frozenset({Action.ISSUE_DOCUMENT})
+
+
+class Verdict(StrEnum):
+    """What the case turned out to be: the feedback that makes false-alarm rates."""
+
+    CONFIRMED = "confirmed"
+    FALSE_ALARM = "false_alarm"  # nothing there: the detector (or reporter) was wrong
+    INVALID = "invalid"  # not a matter for the brigade, or not enough to act on
+    DUPLICATE = "duplicate"
+
+
+REJECT_VERDICTS = frozenset({Verdict.FALSE_ALARM, Verdict.INVALID, Verdict.DUPLICATE})
+VERIFY_VERDICTS = frozenset({Verdict.CONFIRMED, Verdict.FALSE_ALARM})
 
 
 @dataclass(frozen=True)
@@ -81,14 +103,20 @@ DESK = frozenset({Role.DUTY_OFFICER, Role.DISPATCHER, Role.ADMIN})
 class Rule:
     sources: frozenset[State]
     target: State | None  # None: the state does not change (extension requests)
-    who: str  # "desk" | "assignee" | "verifier" | "desk_or_system"
+    who: str  # "desk" | "assignee" | "verifier" | "desk_or_system" | "system"
     needs_note: bool = False
 
 
 S = State
+WORKING = frozenset({S.DISPATCHED, S.ACCEPTED, S.HANDLING, S.HANDLED, S.VERIFIED})
 RULES: dict[Action, Rule] = {
-    Action.FILE: Rule(frozenset({S.REPORTED}), S.FILED, "desk_or_system"),
-    Action.REJECT: Rule(frozenset({S.REPORTED, S.FILED}), S.REJECTED, "desk", needs_note=True),
+    Action.FILE: Rule(frozenset({S.REPORTED, S.SUPPRESSED}), S.FILED, "desk_or_system"),
+    Action.REJECT: Rule(
+        frozenset({S.REPORTED, S.FILED, S.DISPATCHED, S.SUPPRESSED}),
+        S.REJECTED,
+        "desk",
+        needs_note=True,
+    ),
     Action.DISPATCH: Rule(frozenset({S.FILED, S.RETURNED}), S.DISPATCHED, "desk_or_system"),
     Action.ACCEPT: Rule(frozenset({S.DISPATCHED}), S.ACCEPTED, "assignee"),
     Action.RETURN: Rule(
@@ -106,10 +134,21 @@ RULES: dict[Action, Rule] = {
         frozenset({S.ACCEPTED, S.HANDLING}), None, "assignee", needs_note=True
     ),
     Action.APPROVE_EXTENSION: Rule(frozenset({S.ACCEPTED, S.HANDLING}), None, "desk"),
+    Action.DENY_EXTENSION: Rule(frozenset({S.ACCEPTED, S.HANDLING}), None, "desk", needs_note=True),
     Action.MERGE: Rule(
-        frozenset({S.REPORTED, S.FILED, S.DISPATCHED}), S.MERGED, "desk", needs_note=True
+        frozenset({S.REPORTED, S.FILED, S.DISPATCHED}), S.MERGED, "desk_or_system", needs_note=True
     ),
+    Action.MUTE: Rule(frozenset({S.REPORTED}), S.SUPPRESSED, "system", needs_note=True),
+    Action.ESCALATE: Rule(WORKING, None, "system", needs_note=True),
 }
+
+
+@dataclass(frozen=True)
+class Within:
+    """How long the assignee has, counted from the dispatch."""
+
+    accept: timedelta | None
+    handle: timedelta | None
 
 
 @dataclass(frozen=True)
@@ -132,6 +171,7 @@ class Task:
     extension_requested: timedelta | None = None
     extension_count: int = 0
     merged_into: str | None = None
+    verdict: Verdict | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +185,7 @@ class AuditRecord:
     to_state: State
     note: str = ""
     attachment: str | None = None
+    verdict: Verdict | None = None
 
 
 class TransitionError(ValueError):
@@ -155,18 +196,29 @@ class TransitionError(ValueError):
         self.forbidden = forbidden  # True: the actor may not do it (HTTP 403), else 409/422
 
 
-def is_assignee(actor: Actor, task: Task) -> bool:
-    kind, _, ref = task.assignee.partition(":")
+def acts_for(actor: Actor, unit: str) -> bool:
+    """Does the actor work for the unit (`squad:<id>`, `grid_force:<community>`,
+    `grid_leader:<id>`, `brigade`, `post:<name>`)? The brigade's desk answers for posts."""
+    kind, _, ref = unit.partition(":")
     if actor.role is Role.ADMIN:
         return True
     if kind == "squad":
         return actor.role is Role.SQUAD_MEMBER and actor.squad == ref
     if kind == "grid_force":
-        # The community's grid force acts through the leader of the grid the task is in.
-        return actor.role is Role.GRID_LEADER and actor.community == ref and actor.grid == task.grid
-    if kind == "brigade":
+        return actor.role is Role.GRID_LEADER and actor.community == ref
+    if kind == "grid_leader":
+        return actor.role is Role.GRID_LEADER and actor.user_id == ref
+    if kind in ("brigade", "post"):
         return actor.role in (Role.DISPATCHER, Role.DUTY_OFFICER)
     return False
+
+
+def is_assignee(actor: Actor, task: Task) -> bool:
+    # A community's grid force works a task through the leader of the grid the task is in: grid
+    # leaders act on their own grid only, whatever unit the task names.
+    if actor.role is Role.GRID_LEADER and actor.grid != task.grid:
+        return False
+    return acts_for(actor, task.assignee)
 
 
 def is_verifier(actor: Actor, task: Task) -> bool:
@@ -174,7 +226,7 @@ def is_verifier(actor: Actor, task: Task) -> bool:
     if actor.role in (Role.ADMIN, Role.DUTY_OFFICER, Role.DISPATCHER):
         return True  # the brigade may always verify
     if kind == "grid_leader":
-        return actor.role is Role.GRID_LEADER and actor.user_id == ref
+        return actor.role is Role.GRID_LEADER and actor.user_id == ref and actor.grid == task.grid
     if kind == "squad":
         return actor.role is Role.SQUAD_MEMBER and actor.squad == ref
     return False
@@ -195,6 +247,8 @@ def can_see(actor: Actor, task: Task) -> bool:
 
 
 def _allowed(who: str, actor: Actor, task: Task) -> bool:
+    if who == "system":
+        return actor.role is Role.SYSTEM
     if who == "desk_or_system":
         return actor.role in DESK or actor.role is Role.SYSTEM
     if who == "desk":
@@ -217,9 +271,17 @@ def transition(
     assignee: str | None = None,
     extension: timedelta | None = None,
     merged_into: str | None = None,
+    verdict: Verdict | str | None = None,
+    within: Within | None = None,
 ) -> tuple[Task, AuditRecord]:
-    """Apply one action; return the new task and its audit record, or raise TransitionError."""
-    rule = RULES[action]
+    """Apply one action; return the new task and its audit record, or raise TransitionError.
+
+    `verdict` goes with reject (false_alarm, invalid or duplicate; default invalid) and verify
+    (confirmed or false_alarm; default confirmed) and is refused with any other action.
+    `within` goes with dispatch: the accept and handle deadlines start at the dispatch."""
+    rule = RULES.get(action)
+    if rule is None:
+        raise TransitionError(f"{action} is not a step of the case loop")
     if task.state not in rule.sources:
         raise TransitionError(f"cannot {action} a task that is {task.state}")
     if not _allowed(rule.who, actor, task):
@@ -228,9 +290,18 @@ def transition(
         )
     if rule.needs_note and not note.strip():
         raise TransitionError(f"{action} needs a note (reason)")
+    verdict = _verdict_for(action, verdict)
     new = replace(task, state=rule.target or task.state)
+    if verdict is not None:
+        new = replace(new, verdict=verdict)
     if action is Action.DISPATCH:
         new = replace(new, assignee=assignee or task.assignee)
+        if within is not None:
+            new = replace(
+                new,
+                accept_by=now + within.accept if within.accept is not None else None,
+                handle_by=now + within.handle if within.handle is not None else None,
+            )
     elif action is Action.REWORK:
         new = replace(new, rework_count=task.rework_count + 1, verify_by=None)
     elif action is Action.FEEDBACK and task.verify_within is not None:
@@ -249,6 +320,10 @@ def transition(
             extension_requested=None,
             extension_count=task.extension_count + 1,
         )
+    elif action is Action.DENY_EXTENSION:
+        if task.extension_requested is None:
+            raise TransitionError("no extension was requested")
+        new = replace(new, extension_requested=None)
     elif action is Action.MERGE:
         if not merged_into or merged_into == task.task_id:
             raise TransitionError("merge needs another task id to merge into")
@@ -263,8 +338,34 @@ def transition(
         to_state=new.state,
         note=note,
         attachment=attachment,
+        verdict=verdict,
     )
     return new, record
+
+
+def _verdict_for(action: Action, verdict: Verdict | str | None) -> Verdict | None:
+    if verdict is not None:
+        try:
+            verdict = Verdict(verdict)
+        except ValueError:
+            raise TransitionError(f"unknown verdict {verdict!r}") from None
+    if action is Action.REJECT:
+        verdict = verdict or Verdict.INVALID
+        if verdict not in REJECT_VERDICTS:
+            raise TransitionError(f"reject takes a verdict of {_names(REJECT_VERDICTS)}")
+        return verdict
+    if action is Action.VERIFY:
+        verdict = verdict or Verdict.CONFIRMED
+        if verdict not in VERIFY_VERDICTS:
+            raise TransitionError(f"verify takes a verdict of {_names(VERIFY_VERDICTS)}")
+        return verdict
+    if verdict is not None:
+        raise TransitionError(f"{action} takes no verdict")
+    return None
+
+
+def _names(verdicts: frozenset[Verdict]) -> str:
+    return " or ".join(sorted(v.value for v in verdicts))
 
 
 def allowed_actions(task: Task, actor: Actor) -> list[Action]:
@@ -274,5 +375,8 @@ def allowed_actions(task: Task, actor: Actor) -> list[Action]:
         for a, rule in RULES.items()
         if task.state in rule.sources
         and _allowed(rule.who, actor, task)
-        and not (a is Action.APPROVE_EXTENSION and task.extension_requested is None)
+        and not (
+            a in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION)
+            and task.extension_requested is None
+        )
     ]

@@ -15,18 +15,18 @@ from gridwatch.ops.context import OpsContext
 from gridwatch.ops.deps import Ctx, CurrentActor
 from gridwatch.ops.routers import (
     auth,
-    clue_reports,
     devices,
-    emergency,
+    emergencies,
     events,
+    intake,
     kpis,
     live,
     map,
     org,
     pages,
     plans,
+    silences,
     tasks,
-    uploads,
     users,
 )
 from gridwatch.ops.schemas import SummaryOut
@@ -64,14 +64,14 @@ def create_app(ctx: OpsContext) -> FastAPI:
         org,
         events,
         tasks,
-        uploads,
-        clue_reports,
+        intake,
         live,
         map,
         devices,
         kpis,
         plans,
-        emergency,
+        silences,
+        emergencies,
         pages,
     ):
         app.include_router(r.router)

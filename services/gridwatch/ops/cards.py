@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from gridwatch.config.schema import District
-from gridwatch.domain.silences import Silence, silencing
+from gridwatch.domain.escalation import due
 from gridwatch.domain.tasks import Actor, State, Task, allowed_actions
 from gridwatch.ops import names
 from gridwatch.ops.schemas import DeadlineOut, EventOut, TaskCardOut, TaskOut
@@ -16,19 +15,13 @@ from gridwatch.store.tables import EventRow
 
 
 def current_deadline(task: Task, now: datetime) -> DeadlineOut | None:
-    """The deadline of the step the task is waiting for, if that step has one."""
-    if task.state is State.DISPATCHED:
-        kind, due = "accept", task.accept_by
-    elif task.state in (State.ACCEPTED, State.HANDLING):
-        kind, due = "handle", task.handle_by
-    elif task.state is State.HANDLED:
-        kind, due = "verify", task.verify_by
-    else:
+    """The deadline the task answers to now (domain.escalation.due: the same rule as the
+    overdue list and the escalations)."""
+    d = due(task, now)
+    if d is None:
         return None
-    if due is None:
-        return None
-    left = int((due - now).total_seconds())
-    return DeadlineOut(kind=kind, due_at=due, seconds_left=left, overdue=left < 0)
+    left = int((d.deadline - now).total_seconds())
+    return DeadlineOut(kind=d.stage, due_at=d.deadline, seconds_left=left, overdue=now > d.deadline)
 
 
 def event_out(district: District, row: EventRow, location: tuple[float, float] | None) -> EventOut:
@@ -43,27 +36,14 @@ def event_out(district: District, row: EventRow, location: tuple[float, float] |
     return out
 
 
-def labels_of(row: EventRow) -> dict[str, str]:
-    """The routing labels of a stored event (as domain.events.Event.labels gives them)."""
-    return {
-        "event_type": row.event_type,
-        "algorithm": row.algorithm or "",
-        "scene": row.scene or "",
-        "community": row.community,
-        "grid": row.grid,
-        "device": row.device_id or "",
-        "severity": row.severity,
-        "source": row.source,
-    }
-
-
-def held_reason(
-    district: District, task: Task, row: EventRow, silences: Sequence[Silence], now: datetime
-) -> str | None:
-    if task.state is not State.REPORTED:
-        return None
-    s = silencing(silences, labels_of(row), now)
-    return s.silence_id if s is not None else "review"
+def held_reason(task: Task, row: EventRow) -> str | None:
+    """Why a case waits for the desk instead of being worked: `review` (its algorithm's events
+    are confirmed by a person), or the silence / inhibit rule that muted it."""
+    if task.state is State.REPORTED:
+        return "review"
+    if task.state is State.SUPPRESSED:
+        return str((row.routing or {}).get("muted_by") or "muted")
+    return None
 
 
 def task_card(
@@ -71,7 +51,6 @@ def task_card(
     case: Case,
     actor: Actor,
     now: datetime,
-    silences: Sequence[Silence] = (),
 ) -> TaskCardOut:
     t, e = case.task, case.event
     fields: dict[str, Any] = TaskOut.of(t).model_dump()
@@ -92,5 +71,5 @@ def task_card(
         evidence_url=f"/evidence/{e.evidence_path}" if e.evidence_path else None,
         deadline=current_deadline(t, now),
         allowed_actions=allowed_actions(t, actor),
-        held=held_reason(district, t, e, silences, now),
+        held=held_reason(t, e),
     )

@@ -20,6 +20,8 @@ def unit_name(district: District, unit: str) -> str:
         if kind == "grid_leader":
             gl = district.grid_leader(ref)
             return f"{gl.name}（{district.grid(gl.grid).name}）"
+        if kind == "post":
+            return ref  # a duty post of an emergency plan, named in words
     except KeyError:
         pass
     return unit
@@ -49,26 +51,29 @@ def device_name(district: District, device_id: str | None) -> str | None:
 
 
 def event_type_name(district: District, event_type: str) -> str:
-    """Algorithms name their event types; other types (clues, device_offline) keep their id."""
+    """Algorithms name their event types; reported types (clues, citizens' requests,
+    device_offline) are named in the plans' event-type catalogue."""
     try:
         return district.algorithm(event_type).name
     except KeyError:
-        return EVENT_TYPE_NAMES.get(event_type, event_type)
+        pass
+    for t in district.plans.event_types:
+        if t.id == event_type:
+            return t.name
+    return event_type
+
+
+def unit_names(district: District) -> dict[str, str]:
+    """Every concrete unit a task or a checklist step can name, with its display name."""
+    o = district.organisation
+    units = ["brigade"] + [f"squad:{s.id}" for s in o.squads]
+    units += [f"grid_force:{c.id}" for c in o.communities]
+    units += [f"grid_leader:{gl.id}" for gl in o.grid_leaders]
+    return {u: unit_name(district, u) for u in units}
 
 
 # Units in dispatch plans that are resolved per event.
 TEMPLATES = {
     "grid_force:{community}": "事件所在社区的网格力量",
     "grid_leader": "事件所在网格的网格长",
-}
-
-# Event types raised by people or by the platform (algorithms carry their own names).
-EVENT_TYPE_NAMES = {
-    "garbage_dumping": "乱倒垃圾",
-    "illegal_construction": "违法建设",
-    "road_damage": "道路破损",
-    "noise": "噪声扰民",
-    "river_garbage": "河道漂浮物",
-    "device_offline": "设备离线",
-    "other": "其他事项",
 }

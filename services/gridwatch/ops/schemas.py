@@ -8,11 +8,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from gridwatch.config.schema import ID_PATTERN
-from gridwatch.domain.tasks import Action, AuditRecord, State, Task
+from gridwatch.domain.tasks import Action, AuditRecord, State, Task, Verdict
 
 IdStr = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
 UNIT_PATTERN = r"^(brigade|squad:[a-z0-9][a-z0-9_.-]*|grid_force:[a-z0-9][a-z0-9_.-]*)$"
-UPLOAD_PATTERN = r"^uploads/[a-z0-9][a-z0-9_.-]*/\d{8}/[0-9a-f]{32}\.jpg$"
+PHOTO_PATTERN = r"^photos/[a-z0-9][a-z0-9_.-]*/\d{8}/[0-9a-f]{32}\.jpg$"
 
 
 class In(BaseModel):
@@ -113,6 +113,19 @@ class EventOut(Out):
     lat: float | None = None
 
 
+class LegalDutyOut(BaseModel):
+    """A duty item (履职事项) behind the plan, with its legal basis and enforcement matter."""
+
+    code: str
+    name: str
+    unit: str
+    legal_basis: str
+    source: str = Field(description="plan: named by the matched plan; catalogue: lead duty.")
+    matter_code: str | None = None
+    matter_name: str | None = None
+    penalty_basis: str | None = None
+
+
 class RoutingOut(BaseModel):
     route_id: str
     route_name: str
@@ -122,6 +135,28 @@ class RoutingOut(BaseModel):
     fallback: bool
     also: list[str] = []
     considered: list[dict[str, Any]]
+    legal_duties: list[LegalDutyOut] = []
+
+    @classmethod
+    def explained(cls, routing: Any, district: Any, event_type: str) -> RoutingOut:
+        """The stored routing decision plus the legal duty and basis of the matched plan."""
+        from gridwatch.enforcement.legal_duty import route_legal_duties
+
+        out = cls.model_validate(routing)
+        out.legal_duties = [
+            LegalDutyOut(
+                code=d.duty.code,
+                name=d.duty.name,
+                unit=d.duty.unit,
+                legal_basis=d.duty.legal_basis,
+                source=d.source,
+                matter_code=d.matter.code if d.matter else None,
+                matter_name=d.matter.name if d.matter else None,
+                penalty_basis=d.matter.penalty_basis if d.matter else None,
+            )
+            for d in route_legal_duties(district, event_type, out.route_id)
+        ]
+        return out
 
 
 class AuditOut(BaseModel):
@@ -134,6 +169,7 @@ class AuditOut(BaseModel):
     note: str
     attachment: str | None
     attachment_url: str | None = None
+    verdict: Verdict | None = None
 
     @classmethod
     def of(cls, a: AuditRecord) -> AuditOut:
@@ -147,6 +183,7 @@ class AuditOut(BaseModel):
             note=a.note,
             attachment=a.attachment,
             attachment_url=f"/evidence/{a.attachment}" if a.attachment else None,
+            verdict=a.verdict,
         )
 
 
@@ -166,6 +203,7 @@ class TaskOut(BaseModel):
     verify_by: datetime | None
     rework_count: int
     extension_count: int
+    verdict: Verdict | None = None
 
     @classmethod
     def of(cls, t: Task) -> TaskOut:
@@ -198,14 +236,31 @@ class TaskCardOut(TaskOut):
     deadline: DeadlineOut | None
     allowed_actions: list[Action]
     held: str | None = Field(
-        None, description="Why a reported task waits: 'review' or the silence id holding it."
+        None,
+        description="Why the case waits for the desk: review (reported, its algorithm's events "
+        "are confirmed by a person) or what muted it (silence:<id>, inhibit:<rule>).",
     )
+
+
+class NoticeOut(BaseModel):
+    """A notice or escalation sent about the task (the dispatch chain's outbox)."""
+
+    kind: str = Field(description="notice | escalation")
+    recipient: str
+    recipient_name: str
+    message: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, n: Any) -> NoticeOut:
+        return cls(**{k: getattr(n, k) for k in cls.model_fields})
 
 
 class TaskDetailOut(TaskCardOut):
     event: EventOut
     routing: RoutingOut | None
     audit: list[AuditOut]
+    notices: list[NoticeOut] = Field(description="Who was told about it, and escalations.")
     extension_requested_s: int | None
 
 
@@ -228,35 +283,15 @@ class TaskActionIn(In):
     merged_into: str | None = Field(
         None, pattern=r"^tsk-[A-Za-z0-9_.-]{1,60}$", description="merge only: the task that stays."
     )
+    verdict: Verdict | None = Field(
+        None,
+        description="reject: false_alarm | invalid | duplicate; verify: confirmed | false_alarm.",
+    )
     attachment: str | None = Field(
         None,
-        pattern=UPLOAD_PATTERN,
-        description="A photo key from POST /api/uploads, made by the same user.",
+        pattern=PHOTO_PATTERN,
+        description="A photo key from POST /api/photos, uploaded by the same user.",
     )
-
-
-class ConfirmIn(In):
-    note: str = Field("", max_length=4000, description="Optional remark for the audit trail.")
-
-
-class UploadOut(BaseModel):
-    key: str
-    url: str
-    width: int
-    height: int
-    bytes: int
-
-
-class ClueIn(In):
-    event_type: IdStr = Field(description="What was seen, e.g. garbage_dumping, road_damage.")
-    description: str = Field(min_length=1, max_length=4000)
-    photo: str | None = Field(None, pattern=UPLOAD_PATTERN, description="Key from /api/uploads.")
-    lon: float | None = Field(None, ge=-180, le=180, description="WGS-84; with lat.")
-    lat: float | None = Field(None, ge=-90, le=90, description="WGS-84; with lon.")
-    grid: IdStr | None = Field(
-        None, description="The grid it is in; grid leaders may leave it out (their own grid)."
-    )
-    severity: Literal["minor", "major", "critical"] = "minor"
 
 
 class SummaryOut(BaseModel):
@@ -289,6 +324,7 @@ class OrganisationOut(BaseModel):
     grids: list[GridRefOut]
     algorithms: list[NamedOut]
     event_types: list[NamedOut]
+    clue_types: list[NamedOut] = Field(description="Event types grid leaders report as clues.")
     units: list[NamedOut] = Field(description="Units a task can be dispatched to.")
     states: list[str]
 
@@ -373,48 +409,100 @@ class GridDetailOut(BaseModel):
 
 
 # --------------------------------------------------------------------------- KPIs
+# The numbers are the dispatch chain's (domain/kpis.py over the audit log, store/kpi_queries.py):
+# the same as `gridwatch report kpis --json`, typed.
 
 
-class UnitKpiOut(BaseModel):
-    unit: str
-    name: str
-    tasks: int
-    accepted_on_time_rate: float | None
-    handled_on_time_rate: float | None
-    rework_rate: float | None
-    closed: int
-    open_overdue: int
-    score: float | None = Field(description="League score 0-100 (mean of the three rates).")
-    rank: int | None
+class KpiValuesOut(BaseModel):
+    """KPIs of one cohort of cases (domain.kpis.Kpis): counts, rates (None when the
+    denominator is zero) and mean times in seconds."""
 
-
-class AlgorithmKpiOut(BaseModel):
-    algorithm: str
-    name: str
-    events: int
-    confirmed: int
+    reported: int
+    filed: int
     rejected: int
-    false_alarm_rate: float | None
-
-
-class TrendPointOut(BaseModel):
-    day: str
-    events: int
+    dispatched: int
+    accepted: int
     closed: int
+    due: int
+    closed_on_time: int
+    reworked: int
+    extended: int
+    escalated: int
+    false_alarms: int
+    verdicts: int
+    filing_rate: float | None
+    dispatch_rate: float | None
+    acceptance_rate: float | None
+    closure_rate: float | None
+    on_time_closure_rate: float | None
+    rework_rate: float | None
+    extension_rate: float | None
+    escalation_rate: float | None
+    false_alarm_rate: float | None
+    mean_time_to_dispatch_s: float | None
+    mean_time_to_close_s: float | None
+
+
+class LeagueRowOut(BaseModel):
+    rank: int
+    unit: str = Field(
+        description="A unit (squad:…, grid_force:…); a community in community_league."
+    )
+    score: float = Field(description="0-1: on-time closure, closure, first time right, acceptance.")
+    cases: int
+    closure_rate: float | None
+    on_time_closure_rate: float | None
+    rework_rate: float | None
+    acceptance_rate: float | None
+
+
+class EmergencyCountsOut(BaseModel):
+    activations: int
+    active: int
+    completed: int
+    stood_down: int
+    checklist_tasks: int
+    done: int
+    done_on_time: int
     overdue: int
 
 
-class KpisOut(BaseModel):
+class KpiPeriodOut(BaseModel):
     since: datetime
     until: datetime
-    events: int
-    closed: int
-    closure_rate: float | None
-    on_time_rate: float | None
-    squads: list[UnitKpiOut]
-    communities: list[UnitKpiOut]
-    algorithms: list[AlgorithmKpiOut]
-    trend: list[TrendPointOut]
+
+
+class TrendPointOut(BaseModel):
+    day: str = Field(description="Local date (the district's time zone) the cases were reported.")
+    kpis: KpiValuesOut
+
+
+class KpiReportOut(BaseModel):
+    period: KpiPeriodOut
+    overall: KpiValuesOut
+    by: dict[str, dict[str, KpiValuesOut]] = Field(
+        description="Per unit, grid, community, algorithm, source and event type."
+    )
+    league: list[LeagueRowOut] = Field(description="Units ranked (赛马比拼).")
+    community_league: list[LeagueRowOut] = Field(description="Communities ranked the same way.")
+    emergencies: dict[str, EmergencyCountsOut] = Field(description="real and drill, apart.")
+    trend: list[TrendPointOut] = Field(description="One cohort per local day of the period.")
+    names: dict[str, str] = Field(
+        description="Display names of the units, grids, communities and algorithms used as keys."
+    )
+
+
+class OverdueOut(BaseModel):
+    """An open task past a deadline (督查), as `gridwatch report overdue` lists it."""
+
+    task_id: str
+    state: State
+    route: str | None
+    assignee: str
+    grid: str
+    late_on: Literal["accept", "handle", "verify"]
+    deadline: datetime
+    overdue_s: int
 
 
 # --------------------------------------------------------------------------- plans
@@ -425,16 +513,31 @@ class CoverageGapOut(BaseModel):
     event_type_name: str
     grid: str
     grid_name: str
+    community: str
+    route: str = Field(description="The route such an event falls to.")
+    assignee: str
+    reason: str
+
+
+class DutyGapOut(BaseModel):
+    """An event type no duty item of the responsibility list covers: no one is obliged to act."""
+
+    event_type: str
+    name: str
+    reason: str
 
 
 class CoverageOut(BaseModel):
-    event_types: int
-    grids: int
+    """Effective dispatch-plan coverage, as `gridwatch plans coverage --json` reports it."""
+
+    coverage: float
     pairs: int
     covered: int
-    coverage: float
+    event_types: int
+    grids: int
     gaps: list[CoverageGapOut]
-    by_event_type: dict[str, float]
+    duty_gaps: list[DutyGapOut]
+    by_event_type: dict[str, float] = Field(description="Share of grids covered per event type.")
 
 
 class PlanRouteOut(BaseModel):
@@ -454,8 +557,13 @@ class ExplainIn(In):
     event_type: IdStr
     grid: IdStr
     scene: IdStr | None = None
-    severity: Literal["minor", "major", "critical"] = "minor"
-    source: Literal["ai", "grid_leader", "citizen", "system"] = "ai"
+    severity: Literal["minor", "major", "critical"] | None = Field(
+        None, description="Default: the algorithm's or the reported type's."
+    )
+    source: Literal["ai", "grid_leader", "citizen", "system"] | None = Field(
+        None, description="Default: ai for an algorithm, else the type's first source."
+    )
+    at: datetime | None = Field(None, description="Event time for the time windows; default now.")
 
 
 class ExplainOut(BaseModel):
@@ -464,59 +572,17 @@ class ExplainOut(BaseModel):
     assignee_name: str
     verifier_name: str
     deadlines: dict[str, str]
-    silenced_by: str | None
-
-
-class SilenceIn(In):
-    matchers: list[str] = Field(
-        min_length=1, max_length=10, description='e.g. ["event_type=\\"loitering\\"", …]'
+    muted_by: str | None = Field(
+        None, description="A silence or inhibit rule that would mute it now (silence:…/inhibit:…)."
     )
-    duration_s: int = Field(gt=0, le=30 * 86400, description="How long from now.")
-    comment: str = Field(min_length=1, max_length=1000, description="Why (audited).")
-
-
-class SilenceOut(BaseModel):
-    silence_id: str
-    matchers: list[str]
-    starts_at: datetime
-    ends_at: datetime
-    created_by: str
-    comment: str
-    expired_by: str | None
-    active: bool
 
 
 # --------------------------------------------------------------------------- emergency plans
 
 
-class ChecklistStepOut(BaseModel):
-    index: int
-    step: str
-    unit: str
-    unit_name: str
-    due_at: datetime
-    done_at: datetime | None
-    done_by: str | None
-    note: str
-    overdue: bool
-
-
-class EmergencyRunOut(BaseModel):
-    run_id: str
-    plan_id: str
-    plan_name: str
-    drill: bool
-    started_at: datetime
-    started_by: str
-    note: str
-    ended_at: datetime | None
-    ended_by: str | None
-    done: int
-    total: int
-    steps: list[ChecklistStepOut]
-
-
 class EmergencyPlanOut(BaseModel):
+    """A plan of the catalogue with its activations so far (the chain's store)."""
+
     id: str
     name: str
     hazard: str
@@ -525,15 +591,6 @@ class EmergencyPlanOut(BaseModel):
     communities: list[NamedOut]
     grids: int
     checklist: list[dict[str, str]]
-    open_run: str | None
-    runs: int
+    active: str | None = Field(None, description="Id of its activation in progress, if any.")
+    activations: int
     drills: int
-
-
-class RunStartIn(In):
-    drill: bool = Field(description="true = an exercise; false = a real activation.")
-    note: str = Field("", max_length=4000)
-
-
-class StepDoneIn(In):
-    note: str = Field("", max_length=4000)

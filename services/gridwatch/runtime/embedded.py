@@ -23,6 +23,8 @@ from gridwatch.config.schema import Camera, District, SimulatorSource
 from gridwatch.config.settings import Settings
 from gridwatch.detect.engine import shared_detector
 from gridwatch.detect.stage import DetectStage, SensorStage
+from gridwatch.dispatch.escalation import EscalationRunner
+from gridwatch.dispatch.plan_reload import PlanBook
 from gridwatch.dispatch.stage import DispatchStage
 from gridwatch.domain.events import Finding
 from gridwatch.ingest.frames import Frame
@@ -116,6 +118,7 @@ class EmbeddedRuntime:
         district: District | None = None,
         realtime: bool = True,
         clock: Clock = utc_now,
+        tick_s: float = 10.0,
     ) -> None:
         self.config_dir = config_dir
         self.district = district or load_district(config_dir)
@@ -136,6 +139,11 @@ class EmbeddedRuntime:
         self.sensors = SensorStage(self.district)
         self.dispatch = DispatchStage(self.district, services.store, services.hot, clock)
         self.thumbnails = Thumbnails(services.hot)
+        # Deadlines, notices and escalations run on the runtime's clock; edited plan files are
+        # picked up on the same beat (a broken edit keeps the plans in force).
+        self.escalation = EscalationRunner(self.dispatch)
+        self.plan_book = PlanBook(config_dir, self.district, self.dispatch.use)
+        self.tick_s = tick_s
 
     # ------------------------------------------------------------------ threads
 
@@ -201,6 +209,18 @@ class EmbeddedRuntime:
             for f in self.sensors.process(reading):
                 self.findings.put(f)
 
+    def _tick_loop(self) -> None:
+        while not self.stop_event.wait(self.tick_s):
+            self.tick()
+
+    def tick(self) -> None:
+        """One beat of the clock-driven work: plan reload check, notices, escalations."""
+        try:
+            self.plan_book.reload_if_changed()
+            self.escalation.tick()
+        except Exception:  # the next beat tries again; nothing here may stop the runtime
+            log.exception("escalation tick failed")
+
     def start(self) -> None:
         for cam in self.district.ai_devices:
             self._spawn(f"cam-{cam.id}", self._read_camera, cam)
@@ -208,6 +228,7 @@ class EmbeddedRuntime:
             if isinstance(sensor.source, SimulatorSource):
                 self._spawn(f"sensor-{sensor.id}", self._run_sensor, sensor.id)
         self._spawn("detect", self._detect_loop)
+        self._spawn("escalation", self._tick_loop)
         self._dispatch_thread = threading.Thread(
             target=self._dispatch_loop, name="dispatch", daemon=True
         )
@@ -256,6 +277,7 @@ class EmbeddedRuntime:
             "events": sum(store.event_counts().values()),
             "events_by_type": store.event_counts(),
             "tasks_by_state": store.task_counts(),
+            "dispatch": dict(self.dispatch.counts),
             "source_errors": dict(self.source_errors),
             "event_list": events,
         }

@@ -1,12 +1,13 @@
 """SQL tables of the ops centre: sign-in sessions, the activity log (every action that is not a
-task transition), clue locations, dispatch silences and emergency-plan runs."""
+task transition) and where reported clues were seen. Silences, emergency activations and KPI
+snapshots are the dispatch chain's (store/chain_tables.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gridwatch.store.tables import Base
@@ -53,44 +54,3 @@ class EventLocationRow(Base):
     event_id: Mapped[str] = mapped_column(ForeignKey("events.event_id"), primary_key=True)
     lon: Mapped[float] = mapped_column(Float)
     lat: Mapped[float] = mapped_column(Float)
-
-
-class SilenceRow(Base):
-    """Matching events are held on the alert wall instead of being dispatched automatically."""
-
-    __tablename__ = "silences"
-    silence_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    matchers: Mapped[list[str]] = mapped_column(JSON)
-    starts_at: Mapped[datetime]
-    ends_at: Mapped[datetime] = mapped_column(index=True)
-    created_by: Mapped[str] = mapped_column(String(64))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    expired_by: Mapped[str | None] = mapped_column(String(64))
-
-
-class EmergencyRunRow(Base):
-    """One activation (or drill) of an emergency plan."""
-
-    __tablename__ = "emergency_runs"
-    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    plan_id: Mapped[str] = mapped_column(String(64), index=True)
-    drill: Mapped[bool]
-    started_at: Mapped[datetime]
-    started_by: Mapped[str] = mapped_column(String(64))
-    note: Mapped[str] = mapped_column(Text, default="")
-    ended_at: Mapped[datetime | None]
-    ended_by: Mapped[str | None] = mapped_column(String(64))
-
-
-class EmergencyStepRow(Base):
-    """A checklist item of a run, with its deadline and who ticked it off."""
-
-    __tablename__ = "emergency_steps"
-    run_id: Mapped[str] = mapped_column(ForeignKey("emergency_runs.run_id"), primary_key=True)
-    index: Mapped[int] = mapped_column(Integer, primary_key=True)
-    step: Mapped[str] = mapped_column(Text)
-    unit: Mapped[str] = mapped_column(String(96))
-    due_at: Mapped[datetime]
-    done_at: Mapped[datetime | None]
-    done_by: Mapped[str | None] = mapped_column(String(64))
-    note: Mapped[str] = mapped_column(Text, default="")

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gridwatch.domain.events import Event, Finding, stable_id
-from gridwatch.domain.plans import Assignment, RoutingDecision
+from gridwatch.domain.muting import Muted
+from gridwatch.domain.plans import RoutingDecision
 from gridwatch.domain.tasks import (
     SYSTEM,
     Action,
@@ -24,6 +25,8 @@ from gridwatch.domain.tasks import (
     Role,
     State,
     Task,
+    Verdict,
+    Within,
     transition,
 )
 from gridwatch.store.tables import AuditRow, Base, EventRow, FindingRow, TaskRow, UserRow
@@ -78,6 +81,7 @@ def task_from_row(r: TaskRow) -> Task:
         ),
         extension_count=r.extension_count,
         merged_into=r.merged_into,
+        verdict=Verdict(r.verdict) if r.verdict else None,
     )
 
 
@@ -95,21 +99,8 @@ def _task_columns(t: Task) -> dict[str, Any]:
         ),
         "extension_count": t.extension_count,
         "merged_into": t.merged_into,
+        "verdict": t.verdict.value if t.verdict else None,
     }
-
-
-def audit_from_row(r: AuditRow) -> AuditRecord:
-    return AuditRecord(
-        task_id=r.task_id,
-        action=Action(r.action),
-        actor=r.actor,
-        role=Role(r.role),
-        at=r.at,
-        from_state=State(r.from_state),
-        to_state=State(r.to_state),
-        note=r.note,
-        attachment=r.attachment,
-    )
 
 
 def _audit_row(a: AuditRecord) -> AuditRow:
@@ -123,26 +114,27 @@ def _audit_row(a: AuditRecord) -> AuditRow:
         to_state=a.to_state.value,
         note=a.note,
         attachment=a.attachment,
+        verdict=a.verdict.value if a.verdict else None,
     )
 
 
-def _file_and_dispatch(
-    task: Task, a: Assignment, actor: Actor, now: datetime, note: str
-) -> list[tuple[Task, AuditRecord]]:
-    """File the task, then dispatch it by its plan unless only the fallback matched (then it
-    waits in the brigade's manual queue). Returns each step's task and audit record."""
-    task, rec = transition(task, Action.FILE, actor, now, note)
-    steps = [(task, rec)]
-    if not a.fallback:
-        dl = a.deadlines(now)
-        task = dataclasses.replace(
-            task,
-            assignee=a.assignee,
-            accept_by=dl["accept_by"],
-            handle_by=dl["handle_by"],
-        )
-        steps.append(transition(task, Action.DISPATCH, actor, now, f"plan {a.route_id}"))
-    return steps
+def _seconds(d: timedelta | None) -> int | None:
+    return int(d.total_seconds()) if d is not None else None
+
+
+def audit_from_row(r: AuditRow) -> AuditRecord:
+    return AuditRecord(
+        task_id=r.task_id,
+        action=Action(r.action),
+        actor=r.actor,
+        role=Role(r.role),
+        at=r.at,
+        from_state=State(r.from_state),
+        to_state=State(r.to_state),
+        note=r.note,
+        attachment=r.attachment,
+        verdict=Verdict(r.verdict) if r.verdict else None,
+    )
 
 
 def routing_json(decision: RoutingDecision) -> dict[str, Any]:
@@ -154,12 +146,45 @@ def routing_json(decision: RoutingDecision) -> dict[str, Any]:
         "assignee": p.assignee,
         "verifier": p.verifier,
         "fallback": p.fallback,
+        "accept_within_s": _seconds(p.accept_within),
+        "handle_within_s": _seconds(p.handle_within),
+        "verify_within_s": _seconds(p.verify_within),
+        "escalation": p.escalation,
+        "group_by": list(p.grouping.by),
         "also": [a.route_id for a in decision.assignments[1:]],
         "considered": [
             {"route": c.route_id, "path": list(c.path), "matched": c.matched, "reason": c.reason}
             for c in decision.considered
         ],
     }
+
+
+def _within_of(routing: dict[str, Any] | None) -> Within:
+    def td(key: str) -> timedelta | None:
+        v = (routing or {}).get(key)
+        return timedelta(seconds=v) if v is not None else None
+
+    return Within(td("accept_within_s"), td("handle_within_s"))
+
+
+def _file(
+    task: Task,
+    routing: dict[str, Any] | None,
+    actor: Actor,
+    now: datetime,
+    note: str,
+    **kwargs: Any,
+) -> list[tuple[Task, AuditRecord]]:
+    """Filing a case, by the system or by the desk, is one thing: file it, then dispatch it by
+    the plan it was routed to (deadlines from now), or leave it `filed` in the brigade's manual
+    queue when only the catch-all route matched. Each step's task and audit record."""
+    steps = [transition(task, Action.FILE, actor, now, note, **kwargs)]
+    routing = routing or {}
+    if not routing.get("fallback", True):
+        within = _within_of(routing)
+        plan = f"plan {routing.get('route_id')}"
+        steps.append(transition(steps[-1][0], Action.DISPATCH, actor, now, plan, within=within))
+    return steps
 
 
 class Store:
@@ -211,16 +236,28 @@ class Store:
             return False
 
     def open_case(
-        self, ev: Event, decision: RoutingDecision, now: datetime, *, hold: bool = False
+        self,
+        ev: Event,
+        decision: RoutingDecision,
+        now: datetime,
+        *,
+        muted: Muted | None = None,
+        merge_into: str | None = None,
+        hold: bool = False,
     ) -> tuple[Task, bool]:
-        """Store the event and open its task: reported → filed → dispatched by the system when a
-        plan matched, or left `filed` in the brigade's manual queue when only the fallback did.
-        `hold`: leave it `reported` on the alert wall until a person confirms it (confirm_case).
+        """Store the event and open its task, all in one transaction:
+
+        * muted (a silence or an inhibit rule): reported -> suppressed, kept for the record;
+        * a later event of an open group: reported -> merged into that group's case;
+        * `hold` (its algorithm has `review: confirm`): left `reported` for the desk to file
+          (action `file`, which then dispatches it by its plan) or reject;
+        * otherwise reported -> filed, then dispatched by the system when a plan matched, or
+          left `filed` in the brigade's manual queue when only the catch-all route did.
+
         Idempotent: the same event id returns the existing task and False."""
-        with self.session() as s:
-            existing = s.scalar(select(TaskRow).where(TaskRow.event_id == ev.event_id))
-            if existing is not None:
-                return task_from_row(existing), False
+        existing = self.find_task_for_event(ev.event_id)
+        if existing is not None:
+            return existing, False
         a = decision.primary
         task = Task(
             task_id=stable_id("tsk", ev.event_id),
@@ -235,13 +272,24 @@ class Store:
             route_name=a.route_name,
             verify_within=a.verify_within,
         )
-        records = [] if hold else _file_and_dispatch(task, a, SYSTEM, now, f"{ev.source} report")
-        if records:
-            task = records[-1][0]
+        routing = routing_json(decision)
+        records = []
+        if muted is not None:
+            routing["muted_by"] = muted.by
+            task, rec = transition(task, Action.MUTE, SYSTEM, now, f"{muted.by}: {muted.reason}")
+            records.append(rec)
+        elif merge_into is not None:
+            note = f"same group as {merge_into}"
+            task, rec = transition(task, Action.MERGE, SYSTEM, now, note, merged_into=merge_into)
+            records.append(rec)
+        elif not hold:
+            steps = _file(task, routing, SYSTEM, now, f"{ev.source} report")
+            task = steps[-1][0]
+            records += [rec for _, rec in steps]
         event_row = EventRow(
             **{k: v for k, v in dataclasses.asdict(ev).items() if k != "extra"},
             received_at=now,
-            routing=routing_json(decision),
+            routing=routing,
         )
         if ev.box is not None:
             event_row.box = list(ev.box)
@@ -254,7 +302,7 @@ class Store:
             route_name=task.route_name,
             created_at=now,
             updated_at=now,
-            verify_within_s=int(a.verify_within.total_seconds()) if a.verify_within else None,
+            verify_within_s=_seconds(a.verify_within),
             **_task_columns(task),
         )
         try:
@@ -263,30 +311,18 @@ class Store:
                 s.flush()
                 s.add(task_row)
                 s.flush()
-                s.add_all(_audit_row(r) for _, r in records)
+                s.add_all(_audit_row(r) for r in records)
         except IntegrityError:
             # Another worker stored the same event first: theirs stands.
             return self.task_for_event(ev.event_id), False
         return task, True
 
-    def confirm_case(
-        self, task_id: str, assignment: Assignment, actor: Actor, now: datetime, note: str = ""
-    ) -> Task:
-        """A person confirms a held event: file it and, when a plan matched, dispatch it by
-        that plan with deadlines from now. One transaction: both steps or neither."""
-        with self.session() as s:
-            row = s.get(TaskRow, task_id, with_for_update=True)
-            if row is None:
-                raise NotFound(task_id)
-            steps = _file_and_dispatch(task_from_row(row), assignment, actor, now, note)
-            task = steps[-1][0]
-            for k, v in _task_columns(task).items():
-                setattr(row, k, v)
-            row.updated_at = now
-            s.add_all(_audit_row(r) for _, r in steps)
-        return task
-
     # ----------------------------------------------------------------- tasks
+
+    def find_task_for_event(self, event_id: str) -> Task | None:
+        with self.session() as s:
+            row = s.scalar(select(TaskRow).where(TaskRow.event_id == event_id))
+            return task_from_row(row) if row is not None else None
 
     def task_for_event(self, event_id: str) -> Task:
         with self.session() as s:
@@ -311,17 +347,43 @@ class Store:
         note: str = "",
         **kwargs: Any,
     ) -> tuple[Task, AuditRecord]:
-        """Apply a state-machine action under a row lock and record it in the audit trail."""
+        """Apply a state-machine action under a row lock and record it in the audit trail.
+
+        A dispatch by hand starts the deadlines the plans gave the event when it was routed.
+        Filing by hand (a held or muted case) goes on as the system's filing does: dispatched
+        by its plan in the same transaction when one matched; the last step is returned."""
         with self.session() as s:
             row = s.get(TaskRow, task_id, with_for_update=True)
             if row is None:
                 raise NotFound(task_id)
-            task, record = transition(task_from_row(row), action, actor, now, note, **kwargs)
+            event = s.get(EventRow, row.event_id)
+            routing = event.routing if event else None
+            if action is Action.FILE:
+                steps = _file(task_from_row(row), routing, actor, now, note, **kwargs)
+            else:
+                if action is Action.DISPATCH and kwargs.get("within") is None:
+                    kwargs["within"] = _within_of(routing)
+                steps = [transition(task_from_row(row), action, actor, now, note, **kwargs)]
+            task, record = steps[-1]
             for k, v in _task_columns(task).items():
                 setattr(row, k, v)
             row.updated_at = now
-            s.add(_audit_row(record))
+            s.add_all(_audit_row(r) for _, r in steps)
         return task, record
+
+    def record_audit(self, record: AuditRecord) -> None:
+        """Add an audit entry that does not move the task (e.g. a document issued for it); the
+        task must exist and be in the state the record names."""
+        if record.from_state is not record.to_state:
+            raise ValueError("record_audit is for entries without a state change; use act()")
+        with self.session() as s:
+            row = s.get(TaskRow, record.task_id, with_for_update=True)
+            if row is None:
+                raise NotFound(record.task_id)
+            if row.state != record.from_state.value:
+                raise ValueError(f"task {record.task_id} is {row.state}, not {record.from_state}")
+            row.updated_at = max(row.updated_at, record.at)
+            s.add(_audit_row(record))
 
     def list_tasks(
         self,
@@ -340,6 +402,20 @@ class Store:
             q = q.where(TaskRow.assignee == assignee)
         with self.session() as s:
             return [task_from_row(r) for r in s.scalars(q)]
+
+    def tasks_with_policy(self, states: Sequence[State]) -> list[tuple[Task, str | None]]:
+        """Tasks in the given states with the escalation policy their routing named."""
+        q = (
+            select(TaskRow, EventRow.routing)
+            .join(EventRow, EventRow.event_id == TaskRow.event_id)
+            .where(TaskRow.state.in_([s.value for s in states]))
+            .order_by(TaskRow.created_at)
+        )
+        with self.session() as s:
+            return [
+                (task_from_row(row), (routing or {}).get("escalation"))
+                for row, routing in s.execute(q)
+            ]
 
     def audit_trail(self, task_id: str) -> list[AuditRecord]:
         q = select(AuditRow).where(AuditRow.task_id == task_id).order_by(AuditRow.id)

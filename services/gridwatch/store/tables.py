@@ -132,6 +132,7 @@ class TaskRow(Base):
     extension_requested_s: Mapped[int | None] = mapped_column(Integer)
     extension_count: Mapped[int] = mapped_column(Integer, default=0)
     merged_into: Mapped[str | None] = mapped_column(String(64))
+    verdict: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditRow(Base):
@@ -146,10 +147,13 @@ class AuditRow(Base):
     to_state: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
     attachment: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(String(16))
 
 
 Index("ix_audit_task_at", AuditRow.task_id, AuditRow.at)
 
-
-# The ops centre's own tables live in their own module; imported here so migrations see them.
-from gridwatch.store import ops_tables  # noqa: E402, F401
+# Tables of other modules (the dispatch chain's silences, case groups, notifications,
+# emergencies, KPI snapshots; enforcement visits and documents; the ops centre's sessions,
+# activity log and clue locations) register on the same metadata: importing them here lets
+# Alembic see them.
+from gridwatch.store import chain_tables, enforcement_tables, ops_tables  # noqa: E402, F401

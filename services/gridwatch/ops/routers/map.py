@@ -25,7 +25,6 @@ from gridwatch.ops.schemas import (
     MapOut,
 )
 from gridwatch.store.board import TaskFilter, find_cases, open_tasks
-from gridwatch.store.silences import active_silences
 
 router = APIRouter(prefix="/api", tags=["map"])
 
@@ -130,11 +129,10 @@ def grid_detail(ctx: Ctx, actor: CurrentActor, grid_id: IdPath) -> GridDetailOut
     health = [h for h in device_health(d, ctx.hot, now) if h.grid == grid_id]
     status = {h.device_id: h.status for h in health}
     grid = next(g for g in map_grids(ctx, status) if g.id == grid_id)
-    silences = active_silences(ctx.store, now)
     cases = find_cases(ctx.store, actor, TaskFilter(grid=grid_id, limit=300))
     return GridDetailOut(
         bbox=d.organisation.map.model_dump(),
         grid=grid,
         devices=health,
-        tasks=[task_card(d, c, actor, now, silences) for c in cases if can_see(actor, c.task)],
+        tasks=[task_card(d, c, actor, now) for c in cases if can_see(actor, c.task)],
     )

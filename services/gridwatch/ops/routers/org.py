@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from gridwatch.config.schema import District
-from gridwatch.domain.plans import Matcher
 from gridwatch.domain.tasks import State
 from gridwatch.ops import names
 from gridwatch.ops.deps import Ctx, CurrentActor
@@ -14,24 +13,10 @@ from gridwatch.ops.schemas import GridRefOut, NamedOut, OrganisationOut
 router = APIRouter(prefix="/api", tags=["organisation"])
 
 
-def plan_event_types(district: District) -> list[str]:
-    """Event types named by `event_type="…"` matchers anywhere in the routing tree."""
-    found: list[str] = []
-    stack = [district.plans.route]
-    while stack:
-        route = stack.pop()
-        for text in route.matchers:
-            m = Matcher.parse(text)
-            if m.label == "event_type" and m.op == "=" and m.value not in found:
-                found.append(m.value)
-        stack.extend(route.routes)
-    return found
-
-
 def event_types(district: District) -> list[str]:
-    """Every event type the district knows: its algorithms' and its plans'."""
-    types = [a.id for a in district.algorithms]
-    return types + [t for t in plan_event_types(district) if t not in types]
+    """Every event type the district knows: its algorithms' and the plans' catalogue of
+    reported types (config.loader.event_types, in config order)."""
+    return [a.id for a in district.algorithms] + [t.id for t in district.plans.event_types]
 
 
 @router.get("/organisation", response_model=OrganisationOut)
@@ -47,6 +32,11 @@ def organisation(ctx: Ctx, _: CurrentActor) -> OrganisationOut:
         grids=[GridRefOut(id=g.id, name=g.name, community=g.community) for g in o.grids],
         algorithms=[NamedOut(id=a.id, name=a.name) for a in d.algorithms],
         event_types=[NamedOut(id=t, name=names.event_type_name(d, t)) for t in event_types(d)],
+        clue_types=[
+            NamedOut(id=t.id, name=t.name)
+            for t in d.plans.event_types
+            if "grid_leader" in t.sources
+        ],
         units=[NamedOut(id="brigade", name=o.brigade.name)]
         + [NamedOut(id=f"squad:{s.id}", name=s.name) for s in o.squads]
         + [NamedOut(id=f"grid_force:{c.id}", name=c.grid_force) for c in o.communities],

@@ -32,7 +32,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 LANG_COOKIE = "gw_lang"
 LOGIN_CSRF_COOKIE = "gw_login_csrf"
-ASSET_VERSION = "1"
+ASSET_VERSION = "2"
 
 
 class NeedsLogin(Exception):
@@ -332,7 +332,7 @@ def evidence(ctx: Ctx, p: CurrentPrincipal, key: str) -> FileResponse:
     except ValueError:
         raise HTTPException(400, "bad evidence key") from None
     actor = p.actor
-    own_upload = key.startswith(f"uploads/{actor.user_id}/")
+    own_upload = key.startswith(f"photos/{actor.user_id}/")
     if not (
         own_upload
         or can(actor, Permission.VIEW_OPS)

@@ -1,68 +1,64 @@
-"""Dispatch plans: the routing tree, coverage and gaps, "who would get this", and silences."""
+"""Dispatch plans: the routing tree, coverage and gaps, and "who would get this". The answers
+are the dispatch chain's (dispatch/plan_questions.py, domain/plans.py), the same as
+`gridwatch plans coverage|route`. Silences are at /api/silences."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 
-from gridwatch.config.schema import MATCH_LABELS, MATCHER, Deadlines
+from gridwatch.config.schema import Deadlines, Route
+from gridwatch.dispatch.emergencies import EmergencyService
+from gridwatch.dispatch.notifications import Notifier
+from gridwatch.dispatch.plan_questions import EventQuery, coverage_report, labels_of
 from gridwatch.domain.access import Permission
-from gridwatch.domain.plans import Matcher, route_event
-from gridwatch.domain.silences import Silence, silencing
+from gridwatch.domain.muting import mute_reason
+from gridwatch.domain.plans import Matcher, Router
 from gridwatch.ops import names
-from gridwatch.ops.deps import Ctx, Principal, client_of, require
-from gridwatch.ops.params import IdPath
-from gridwatch.ops.plan_coverage import coverage, flatten
-from gridwatch.ops.routers.org import event_types
+from gridwatch.ops.deps import Ctx, Principal, require
 from gridwatch.ops.schemas import (
+    CoverageGapOut,
     CoverageOut,
+    DutyGapOut,
     ExplainIn,
     ExplainOut,
     PlanRouteOut,
     RoutingOut,
-    SilenceIn,
-    SilenceOut,
 )
-from gridwatch.store import activity
-from gridwatch.store import silences as silence_store
-from gridwatch.store.repository import NotFound, routing_json
+from gridwatch.store.repository import routing_json
+from gridwatch.store.silences import Silences
 
 router = APIRouter(prefix="/api", tags=["plans"])
 
 Viewer = Annotated[Principal, Depends(require(Permission.VIEW_OPS))]
-Silencer = Annotated[Principal, Depends(require(Permission.MANAGE_SILENCES))]
+
+
+def _minutes(pairs: tuple[tuple[str, timedelta | None], ...]) -> dict[str, str]:
+    return {k: f"{int(v.total_seconds() // 60)}m" for k, v in pairs if v is not None}
 
 
 def _deadlines(d: Deadlines | None) -> dict[str, str]:
     if d is None:
         return {}
-    return {
-        k: f"{int(v.total_seconds() // 60)}m"
-        for k, v in (("accept", d.accept), ("handle", d.handle), ("verify", d.verify))
-        if v is not None
-    }
+    return _minutes((("accept", d.accept), ("handle", d.handle), ("verify", d.verify)))
 
 
-def silence_out(s: Silence, now_active: bool) -> SilenceOut:
-    return SilenceOut(
-        silence_id=s.silence_id,
-        matchers=list(s.matchers),
-        starts_at=s.starts_at,
-        ends_at=s.ends_at,
-        created_by=s.created_by,
-        comment=s.comment,
-        expired_by=s.expired_by,
-        active=now_active,
-    )
+def flatten(route: Route, depth: int = 0) -> list[tuple[Route, int]]:
+    """The routing tree in reading order with each route's depth."""
+    out = [(route, depth)]
+    for child in route.routes:
+        out += flatten(child, depth + 1)
+    return out
 
 
 @router.get("/plans", response_model=list[PlanRouteOut])
 def plans(ctx: Ctx, _: Viewer) -> list[PlanRouteOut]:
-    """The routing tree in reading order; children inherit what they leave out."""
+    """The routing tree in reading order; children inherit what they leave out. A route is
+    marked with the silences in force that mute its event type."""
     d = ctx.district
-    active = silence_store.active_silences(ctx.store, ctx.clock())
+    in_force = Silences(ctx.store).in_force(ctx.clock())
     out = []
     inherited: dict[int, tuple[str, str]] = {}
     for route, depth in flatten(d.plans.route):
@@ -91,7 +87,7 @@ def plans(ctx: Ctx, _: Viewer) -> list[PlanRouteOut]:
                 fallback=depth == 0 or route.fallback,
                 silenced_by=[
                     s.silence_id
-                    for s in active
+                    for s in in_force
                     if event_type is not None and s.matches({"event_type": event_type})
                 ],
             )
@@ -101,106 +97,86 @@ def plans(ctx: Ctx, _: Viewer) -> list[PlanRouteOut]:
 
 @router.get("/plans/coverage", response_model=CoverageOut)
 def plan_coverage(ctx: Ctx, _: Viewer) -> CoverageOut:
-    """Share of event type × grid pairs a plan takes (the rest fall to the brigade's manual
-    queue: the gaps)."""
-    return coverage(ctx.district, event_types(ctx.district))
+    """Effective dispatch-plan coverage (有效智能分拨预案覆盖率): the share of event type ×
+    grid pairs a plan routes to a real unit from every source, scene and time window; every
+    gap with its reason; and the event types no duty item of the responsibility list covers."""
+    d = ctx.district
+    report = coverage_report(d)
+    c = report.plans
+    grids = len(d.organisation.grids)
+    missing: dict[str, int] = {}
+    for g in c.gaps:
+        missing[g.event_type] = missing.get(g.event_type, 0) + 1
+    kinds = [a.id for a in d.algorithms] + [t.id for t in d.plans.event_types]
+    return CoverageOut(
+        coverage=round(c.ratio, 6),
+        pairs=c.pairs,
+        covered=c.covered,
+        event_types=report.event_types,
+        grids=report.grids,
+        gaps=[
+            CoverageGapOut(
+                event_type=g.event_type,
+                event_type_name=names.event_type_name(d, g.event_type),
+                grid=g.grid,
+                grid_name=names.grid_name(d, g.grid),
+                community=g.community,
+                route=g.route_id,
+                assignee=g.assignee,
+                reason=g.reason,
+            )
+            for g in c.gaps
+        ],
+        duty_gaps=[
+            DutyGapOut(event_type=g.event_type, name=g.name, reason=g.reason)
+            for g in report.duty_gaps
+        ],
+        by_event_type={k: round(1 - missing.get(k, 0) / grids, 4) if grids else 1.0 for k in kinds},
+    )
 
 
 @router.post("/plans/explain", response_model=ExplainOut)
 def explain(ctx: Ctx, _: Viewer, body: ExplainIn) -> ExplainOut:
-    """Who would get this event, by which plan, with which deadlines, and why."""
+    """Who would get this event now (or at `at`), by which plan, with which deadlines, why; and
+    whether a silence or an inhibit rule in force would mute it."""
     d = ctx.district
-    if body.grid not in {g.id for g in d.organisation.grids}:
-        raise HTTPException(422, f"grid: no grid {body.grid}")
-    labels = {
-        "event_type": body.event_type,
-        "algorithm": body.event_type if body.source == "ai" else "",
-        "scene": body.scene or "",
-        "community": d.grid(body.grid).community,
-        "grid": body.grid,
-        "device": "",
-        "severity": body.severity,
-        "source": body.source,
-    }
-    decision = route_event(d.plans.route, labels, d.grid_leader_of)
-    a = decision.primary
     now = ctx.clock()
-    s = silencing(silence_store.active_silences(ctx.store, now), labels, now)
+    at = body.at or now
+    if at.tzinfo is None:
+        raise HTTPException(422, "at: needs a time zone")
+    query = EventQuery(
+        event_type=body.event_type,
+        grid=body.grid,
+        scene=body.scene,
+        severity=body.severity,
+        source=body.source,
+        at=at,
+    )
+    try:
+        labels = labels_of(query, d)
+    except ValueError as e:
+        raise HTTPException(422, str(e)) from None
+    decision = Router(d.plans, d.grid_leader_of).route(labels, at)
+    a = decision.primary
+    services = EmergencyService(d, ctx.store, Notifier(d, ctx.store, None), ctx.clock)
+    muted = mute_reason(
+        labels,
+        now,
+        Silences(ctx.store).in_force(now),
+        d.plans.inhibit_rules,
+        services.inhibit_sources(),
+    )
     return ExplainOut(
         labels=labels,
-        routing=RoutingOut.model_validate(routing_json(decision)),
+        routing=RoutingOut.explained(routing_json(decision), d, body.event_type),
         assignee_name=names.unit_name(d, a.assignee),
         verifier_name=names.unit_name(d, a.verifier),
-        deadlines={
-            k: f"{int(v.total_seconds() // 60)}m"
-            for k, v in (
+        deadlines=_minutes(
+            (
                 ("accept", a.accept_within),
                 ("handle", a.handle_within),
                 ("verify", a.verify_within),
             )
-            if v is not None
-        },
-        silenced_by=s.silence_id if s else None,
+        ),
+        muted_by=muted.by if muted else None,
     )
-
-
-@router.get("/silences", response_model=list[SilenceOut])
-def list_silences(ctx: Ctx, _: Viewer) -> list[SilenceOut]:
-    now = ctx.clock()
-    return [silence_out(s, s.active(now)) for s in silence_store.list_silences(ctx.store)]
-
-
-@router.post("/silences", response_model=SilenceOut, status_code=201)
-def create_silence(ctx: Ctx, p: Silencer, request: Request, body: SilenceIn) -> SilenceOut:
-    """Hold matching events on the alert wall (no automatic dispatch) for a while."""
-    for m in body.matchers:
-        parsed = MATCHER.match(m)
-        if not parsed or parsed.group(1) not in MATCH_LABELS:
-            raise HTTPException(
-                422,
-                f'matchers: {m!r} must look like label="value" with a label of '
-                + ", ".join(MATCH_LABELS),
-            )
-        try:
-            Matcher.parse(m).matches({})
-        except Exception as e:  # a bad regular expression
-            raise HTTPException(422, f"matchers: {m!r}: {e}") from None
-    now = ctx.clock()
-    s = silence_store.create(
-        ctx.store,
-        body.matchers,
-        now,
-        now + timedelta(seconds=body.duration_s),
-        p.actor.user_id,
-        body.comment,
-    )
-    activity.record(
-        ctx.store,
-        now,
-        p.actor.user_id,
-        p.actor.role,
-        "silence_create",
-        s.silence_id,
-        client=client_of(request),
-        detail={"matchers": body.matchers, "comment": body.comment},
-    )
-    return silence_out(s, True)
-
-
-@router.post("/silences/{silence_id}/expire", response_model=SilenceOut)
-def expire_silence(ctx: Ctx, p: Silencer, request: Request, silence_id: IdPath) -> SilenceOut:
-    now = ctx.clock()
-    try:
-        s = silence_store.expire(ctx.store, silence_id, p.actor.user_id, now)
-    except NotFound:
-        raise HTTPException(404, f"no silence {silence_id}") from None
-    activity.record(
-        ctx.store,
-        now,
-        p.actor.user_id,
-        p.actor.role,
-        "silence_expire",
-        silence_id,
-        client=client_of(request),
-    )
-    return silence_out(s, s.active(now))

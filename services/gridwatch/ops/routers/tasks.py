@@ -7,8 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from gridwatch.config.schema import District
-from gridwatch.domain.tasks import RULES, Action, Actor, State, TransitionError, can_see
+from gridwatch.dispatch.intake import IntakeError, check_own_photo
+from gridwatch.domain.coverage import real_units
+from gridwatch.domain.tasks import (
+    AUDIT_ONLY_ACTIONS,
+    RULES,
+    Action,
+    Actor,
+    State,
+    TransitionError,
+    can_see,
+)
 from gridwatch.ops.cards import event_out, task_card
 from gridwatch.ops.context import OpsContext
 from gridwatch.ops.deps import Ctx, CurrentActor
@@ -16,15 +25,15 @@ from gridwatch.ops.live_publish import task_changed
 from gridwatch.ops.params import IdQuery, SourceQuery, TaskIdPath
 from gridwatch.ops.schemas import (
     AuditOut,
+    NoticeOut,
     RoutingOut,
     TaskActionIn,
     TaskCardOut,
     TaskDetailOut,
 )
-from gridwatch.ops.uploads import check_attachment
 from gridwatch.store.board import Case, TaskFilter, case_of_event, find_cases
+from gridwatch.store.notifications import Outbox
 from gridwatch.store.repository import NotFound
-from gridwatch.store.silences import active_silences
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 
@@ -40,17 +49,6 @@ def visible_task_case(ctx: OpsContext, actor: Actor, task_id: str) -> Case:
     if case is None:  # the task's event is a foreign key: only a broken database gets here
         raise HTTPException(404, f"task {task_id} has no event")
     return case
-
-
-def unit_exists(district: District, unit: str) -> bool:
-    kind, _, ref = unit.partition(":")
-    if kind == "brigade":
-        return True
-    if kind == "squad":
-        return ref in {s.id for s in district.organisation.squads}
-    if kind == "grid_force":
-        return ref in {c.id for c in district.organisation.communities}
-    return False
 
 
 def _exists(ctx: OpsContext, task_id: str) -> bool:
@@ -86,9 +84,8 @@ def list_tasks(
         limit=limit,
     )
     now = ctx.clock()
-    silences = active_silences(ctx.store, now)
     return [
-        task_card(ctx.district, c, actor, now, silences)
+        task_card(ctx.district, c, actor, now)
         for c in find_cases(ctx.store, actor, f)
         if can_see(actor, c.task)
     ]
@@ -99,15 +96,17 @@ def get_task(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath) -> TaskDetailOu
     """A task's full record: its event and pictures, the routing explanation (which plan
     matched, why, and which were considered and rejected) and the audit trail."""
     case = visible_task_case(ctx, actor, task_id)
-    now = ctx.clock()
-    card = task_card(ctx.district, case, actor, now, active_silences(ctx.store, now))
+    card = task_card(ctx.district, case, actor, ctx.clock())
     e = case.event
     ext = case.task.extension_requested
     return TaskDetailOut(
         **card.model_dump(),
         event=event_out(ctx.district, e, case.location),
-        routing=RoutingOut.model_validate(e.routing) if e.routing else None,
+        routing=(
+            RoutingOut.explained(e.routing, ctx.district, e.event_type) if e.routing else None
+        ),
         audit=[AuditOut.of(a) for a in ctx.store.audit_trail(task_id)],
+        notices=[NoticeOut.of(n) for n in Outbox(ctx.store).list(task_id=task_id)],
         extension_requested_s=int(ext.total_seconds()) if ext else None,
     )
 
@@ -123,8 +122,12 @@ def get_task(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath) -> TaskDetailOu
 )
 def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) -> TaskCardOut:
     """Move the task one step (accept, feedback with a photo, verify, close …). Every step is
-    recorded in the audit trail with actor, time, note and attachment."""
+    recorded in the audit trail with actor, time, note, attachment and verdict. `file` confirms
+    a case waiting for the desk (reported for review, or muted): it is then dispatched by its
+    plan at once, or waits in the manual queue when only the catch-all route matched."""
     visible_task_case(ctx, actor, task_id)
+    if body.action in AUDIT_ONLY_ACTIONS:
+        raise HTTPException(422, f"action: {body.action} is not a step of the case loop")
     if RULES[body.action].needs_note and not body.note.strip():
         raise HTTPException(422, f"note: {body.action} needs a reason or handling note")
     if body.merged_into is not None and not _exists(ctx, body.merged_into):
@@ -132,11 +135,14 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
     if (
         body.action is Action.DISPATCH
         and body.assignee
-        and not unit_exists(ctx.district, body.assignee)
+        and body.assignee not in real_units(ctx.district)
     ):
         raise HTTPException(422, f"assignee: no unit {body.assignee}")
     if body.attachment is not None:
-        check_attachment(ctx, actor, body.attachment)
+        try:
+            check_own_photo(ctx.evidence, body.attachment, actor, "attachment")
+        except IntakeError as e:
+            raise HTTPException(422, str(e)) from None
     try:
         task, _ = ctx.store.act(
             task_id,
@@ -147,6 +153,7 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
             assignee=body.assignee,
             extension=timedelta(seconds=body.extension_s) if body.extension_s else None,
             merged_into=body.merged_into,
+            verdict=body.verdict,
             attachment=body.attachment,
         )
     except TransitionError as e:
@@ -154,5 +161,4 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
     task_changed(ctx, task, actor, body.action.value)
     case = case_of_event(ctx.store, task.event_id)
     assert case is not None  # the task was just read with its event
-    now = ctx.clock()
-    return task_card(ctx.district, case, actor, now, active_silences(ctx.store, now))
+    return task_card(ctx.district, case, actor, ctx.clock())

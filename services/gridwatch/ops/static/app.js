@@ -143,6 +143,11 @@ function liveFeed(handlers, statusEl) {
   es.addEventListener("hello", () => set("on", t("wall.live")));
   es.addEventListener("event", (m) => handlers.event && handlers.event(JSON.parse(m.data)));
   es.addEventListener("task", (m) => handlers.task && handlers.task(JSON.parse(m.data)));
+  es.addEventListener("notification", (m) => {
+    const n = JSON.parse(m.data);
+    if (handlers.notification) handlers.notification(n);
+    else if (n.kind === "escalation") toast(`${t("action.escalate")}: ${n.message}`, true);
+  });
   es.addEventListener("degraded", () => set("off", t("wall.offline")));
   es.onerror = () => set("off", t("wall.offline"));
   window.addEventListener("beforeunload", () => es.close());
@@ -194,8 +199,8 @@ const PRIMARY = ["accept", "feedback", "verify", "close", "file", "dispatch", "s
 
 async function uploadPhoto(file) {
   const fd = new FormData();
-  fd.append("photo", file);
-  return api("POST", "/api/uploads", fd, { form: true });
+  fd.append("file", file);
+  return api("POST", "/api/photos", fd, { form: true });
 }
 
 /* Ask for what an action needs, run it; resolves to the updated task card or null. */
@@ -208,6 +213,14 @@ async function runAction(task, action) {
   }
   if (action === "request_extension") fields.push({ name: "hours", label: t("task.extension"), type: "number", min: "1", step: "1", value: "2", required: true });
   if (action === "merge") fields.push({ name: "merged_into", label: t("task.merge_into"), type: "text", required: true });
+  if (action === "reject") {
+    fields.push({ name: "verdict", label: t("task.verdict"), type: "select", required: true,
+      options: ["false_alarm", "invalid", "duplicate"].map((v) => [v, t("verdict." + v)]) });
+  }
+  if (action === "verify") {
+    fields.push({ name: "verdict", label: t("task.verdict"), type: "select", required: true,
+      options: ["confirmed", "false_alarm"].map((v) => [v, t("verdict." + v)]) });
+  }
   if (NEEDS_NOTE.includes(action) || fields.length) {
     fields.push({ name: "note", label: action === "reject" ? t("wall.reason") : t("f.note"), type: "textarea", required: NEEDS_NOTE.includes(action) });
   }
@@ -218,6 +231,7 @@ async function runAction(task, action) {
     if (v.assignee) body.assignee = v.assignee;
     if (v.hours) body.extension_s = Math.round(Number(v.hours) * 3600);
     if (v.merged_into) body.merged_into = v.merged_into.trim();
+    if (v.verdict) body.verdict = v.verdict;
   }
   try {
     const out = await api("POST", `/api/tasks/${task.task_id}/actions`, body);
@@ -226,22 +240,23 @@ async function runAction(task, action) {
   } catch (e) { toast(`${t("common.error")}: ${e.message}`, true); return null; }
 }
 
-async function confirmEvent(eventId) {
+/* Confirming a case that waits for the desk (held for review, or muted) is the case loop's
+   `file`: the server then dispatches it by its plan when one matched. */
+async function confirmCase(task) {
   try {
-    const out = await api("POST", `/api/events/${eventId}/confirm`, { note: "" });
-    toast(t("action.confirm") + " · " + t("state." + out.task.state));
+    const out = await api("POST", `/api/tasks/${task.task_id}/actions`, { action: "file" });
+    toast(t("action.confirm") + " · " + t("state." + out.state));
     return out;
   } catch (e) { toast(`${t("common.error")}: ${e.message}`, true); return null; }
 }
 
-/* Buttons for what this account may do next; `reported` tasks are confirmed via the event. */
+/* Buttons for what this account may do next. */
 function actionButtons(task, onDone, opts) {
-  const acts = task.allowed_actions.filter((a) => !(task.state === "reported" && a === "file")
-    && (!opts || !opts.only || opts.only.includes(a)));
+  const acts = task.allowed_actions.filter((a) => a !== "file" && (!opts || !opts.only || opts.only.includes(a)));
   const buttons = [];
-  if (task.state === "reported" && task.allowed_actions.includes("file")) {
+  if (task.allowed_actions.includes("file")) {
     buttons.push(h("button", { class: "btn primary" + (opts && opts.big ? " big" : ""), dataset: { act: "confirm" },
-      onclick: async (e) => { e.target.disabled = true; const r = await confirmEvent(task.event_id); e.target.disabled = false; if (r) onDone(r.task); } },
+      onclick: async (e) => { e.target.disabled = true; const r = await confirmCase(task); e.target.disabled = false; if (r) onDone(r); } },
     t("action.confirm")));
   }
   for (const a of acts) {
@@ -270,7 +285,7 @@ function feedbackForm(task, onDone) {
       send.disabled = true;
       try {
         let attachment = null;
-        if (file.files[0]) { send.textContent = t("m.sending"); attachment = (await uploadPhoto(file.files[0])).key; }
+        if (file.files[0]) { send.textContent = t("m.sending"); attachment = (await uploadPhoto(file.files[0])).photo; }
         const out = await api("POST", `/api/tasks/${task.task_id}/actions`, { action: "feedback", note: note.value, attachment });
         toast(t("action.feedback") + " · " + t("state." + out.state));
         onDone(out);
@@ -286,4 +301,4 @@ function feedbackForm(task, onDone) {
 
 window.GW = { BOOT, T, t, h, clear, fill, $, typeName, api, fmtTime, fmtDuration, pct, slaBadge, stateBadge, sevBadge,
   sourceBadge, toast, option, queryParams, setQuery, liveFeed, ask, organisation, runAction,
-  confirmEvent, actionButtons, feedbackForm, uploadPhoto };
+  confirmCase, actionButtons, feedbackForm, uploadPhoto };

@@ -8,6 +8,8 @@
   const preview = $("#preview");
   let point = null; // {lon, lat}
   let bbox = null;
+  // The phone's id for this report: sending again after a lost answer opens no second case.
+  const clientRef = "web-" + BOOT.me.user_id + "-" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
 
   const toLonLat = (x, y) => ({ lon: bbox.lon_min + x * (bbox.lon_max - bbox.lon_min), lat: bbox.lat_max - y * (bbox.lat_max - bbox.lat_min) });
   const toXY = (lon, lat) => [(lon - bbox.lon_min) / (bbox.lon_max - bbox.lon_min), (bbox.lat_max - lat) / (bbox.lat_max - bbox.lat_min)];
@@ -42,8 +44,8 @@
 
   async function init() {
     const org = await organisation();
-    org.event_types.forEach((e) => form.elements.event_type.append(option(e.id, typeName(e.id, e.name))));
-    form.elements.event_type.value = org.event_types.some((e) => e.id === "garbage_dumping") ? "garbage_dumping" : org.event_types[0].id;
+    org.clue_types.forEach((e) => form.elements.event_type.append(option(e.id, typeName(e.id, e.name))));
+    if (org.clue_types.some((e) => e.id === "garbage_dumping")) form.elements.event_type.value = "garbage_dumping";
     if (BOOT.me.grid) {
       await drawGrid(BOOT.me.grid);
     } else {
@@ -71,19 +73,19 @@
     try {
       let photo = null;
       const f = form.elements.photo.files[0];
-      if (f) { send.textContent = t("m.sending"); photo = (await uploadPhoto(f)).key; }
+      if (f) { send.textContent = t("m.sending"); photo = (await uploadPhoto(f)).photo; }
       const body = {
         event_type: form.elements.event_type.value,
-        severity: form.elements.severity.value,
         description: form.elements.description.value,
+        client_ref: clientRef,
         photo,
       };
       if (!BOOT.me.grid) body.grid = form.elements.grid.value;
       if (point) { body.lon = point.lon; body.lat = point.lat; }
-      const out = await api("POST", "/api/clue-reports", body);
+      const out = await api("POST", "/api/clues", body);
       form.classList.add("hidden");
       fill($("#done"), h("h2", {}, t("m.reported")),
-        h("p", {}, stateBadge(out.task.state), " ", out.task.assignee_name),
+        h("p", {}, stateBadge(out.state), " ", out.assignee_name),
         h("a", { class: "btn primary big", href: BOOT.me.permissions.includes("work_tasks") ? "/m/inbox" : "/ops/wall" }, t("m.back")));
       $("#done").classList.remove("hidden");
     } catch (err) { toast(`${t("common.error")}: ${err.message}`, true); }

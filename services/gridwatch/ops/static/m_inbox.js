@@ -12,7 +12,7 @@
     if (a.includes("verify") || a.includes("rework")) return "check";
     if (["dispatched", "returned", "reported", "filed"].includes(task.state) && a.length) return "todo";
     if (["accepted", "handling"].includes(task.state) && a.length) return "doing";
-    if (["closed", "evaluated", "verified", "rejected", "merged"].includes(task.state)) return "done";
+    if (["closed", "evaluated", "verified", "rejected", "merged", "suppressed"].includes(task.state)) return "done";
     return a.length ? "todo" : "doing";
   }
 

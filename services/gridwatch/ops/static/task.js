@@ -19,7 +19,8 @@
           buttons.length ? h("div", { class: "actions", id: "actions" }, buttons) : h("p", { class: "muted" }, t("task.no_actions"))),
         canFeedback ? feedbackForm(task, load) : null,
         h("div", { class: "card" }, h("h2", {}, t("task.routing")), taskview.routing(task)),
-        h("div", { class: "card" }, h("h2", {}, t("task.audit")), taskview.audit(task))));
+        h("div", { class: "card" }, h("h2", {}, t("task.audit")), taskview.audit(task)),
+        h("div", { class: "card" }, h("h2", {}, t("task.notices")), taskview.notices(task))));
   }
   load();
 })();

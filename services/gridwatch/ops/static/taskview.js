@@ -27,7 +27,8 @@
     return h("ol", { class: "timeline", id: "audit" }, task.audit.map((a) =>
       h("li", { dataset: { action: a.action } },
         h("div", { class: "when" }, `${fmtTime(a.at)} · ${a.actor} (${t("role." + a.role)})`),
-        h("div", { class: "what" }, `${t("action." + a.action)} → ${t("state." + a.to_state)}`),
+        h("div", { class: "what" }, `${t("action." + a.action)} → ${t("state." + a.to_state)}`,
+          a.verdict ? h("span", { class: "badge verdict", dataset: { verdict: a.verdict } }, t("verdict." + a.verdict)) : null),
         a.note ? h("div", { class: "note" }, a.note) : null,
         a.attachment_url ? h("a", { href: a.attachment_url, target: "_blank" }, h("img", { src: a.attachment_url, alt: t("f.photo"), loading: "lazy" })) : null)));
   }
@@ -43,10 +44,21 @@
         matched.length ? h("div", { class: "small muted" }, matched.map((c) => c.reason).join("；")) : null,
         r.also.length ? h("div", { class: "small" }, `${t("task.routing.also")}: ${r.also.join(", ")}`) : null),
       h("div", { class: "small muted" }, `${t("task.routing.path")}: ${r.path.join(" › ")}`),
+      r.legal_duties.length ? [h("h3", {}, t("task.legal")), h("ul", { class: "route-list", id: "legal-duties" }, r.legal_duties.map((d) =>
+        h("li", {}, h("div", {}, h("div", {}, `${d.name} · ${d.unit}`), h("div", { class: "small muted" }, d.legal_basis),
+          d.matter_name ? h("div", { class: "small muted" }, `${d.matter_name}${d.penalty_basis ? " · " + d.penalty_basis : ""}`) : null))))] : null,
       h("h3", {}, t("task.routing.considered")),
       h("ul", { class: "route-list" }, r.considered.map((c) =>
         h("li", {}, h("span", { class: c.matched ? "mark ok" : "mark no" }, c.matched ? "✓" : "✗"),
           h("div", {}, h("div", {}, c.route), h("code", {}, c.reason))))));
+  }
+
+  function notices(task) {
+    if (!task.notices.length) return h("p", { class: "muted" }, t("common.empty"));
+    return h("ol", { class: "timeline", id: "notices" }, task.notices.map((n) =>
+      h("li", { dataset: { kind: n.kind } },
+        h("div", { class: "when" }, `${fmtTime(n.created_at)} · ${n.recipient_name}`),
+        h("div", { class: n.kind === "escalation" ? "what sla overdue" : "what" }, n.message))));
   }
 
   function pictures(task) {
@@ -55,5 +67,5 @@
     return out;
   }
 
-  window.GW.taskview = { facts, audit, routing, pictures };
+  window.GW.taskview = { facts, audit, routing, notices, pictures };
 })();

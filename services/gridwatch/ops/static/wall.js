@@ -11,7 +11,7 @@
 
   function heldText(task) {
     if (!task.held) return null;
-    return task.held === "review" ? t("wall.held.review") : t("wall.held.silence", { id: task.held });
+    return task.held === "review" ? t("wall.held.review") : t("wall.held.muted", { id: task.held });
   }
 
   function render(item, fresh) {
@@ -19,7 +19,7 @@
     const pic = e.evidence_url ? h("img", { src: e.evidence_url, alt: e.title, loading: "lazy" }) : null;
     const conf = e.confidence === null ? "—" : e.confidence.toFixed(2);
     const el = h("article", {
-      class: "card alert" + (task.state === "reported" ? " pending" : "") + (fresh ? " fresh" : ""),
+      class: "card alert" + (task.held ? " pending" : "") + (fresh ? " fresh" : ""),
       dataset: { eventId: e.event_id, taskId: task.task_id, state: task.state },
     },
     h("div", { class: "pic" + (pic ? "" : " none") }, pic ? h("a", { href: `/ops/tasks/${task.task_id}` }, pic) : null,

@@ -1,8 +1,8 @@
-"""ops centre: sessions, activity log, clue locations, silences, emergency runs
+"""ops centre: sign-in sessions, activity log, clue locations
 
-Revision ID: be463fdb3d7d
-Revises: c006c315124b
-Create Date: 2026-11-25 14:05:57.801190
+Revision ID: f04946edae07
+Revises: a0a8426b15a4
+Create Date: 2026-11-25 15:09:16.411135
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from alembic import op
 import gridwatch.store.tables
 
 
-revision = 'be463fdb3d7d'
-down_revision = 'c006c315124b'
+revision = 'f04946edae07'
+down_revision = 'a0a8426b15a4'
 branch_labels = None
 depends_on = None
 
@@ -38,45 +38,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_activity_action_subject_at', ['action', 'subject', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_activity_at'), ['at'], unique=False)
 
-    op.create_table('emergency_runs',
-    sa.Column('run_id', sa.String(length=64), nullable=False),
-    sa.Column('plan_id', sa.String(length=64), nullable=False),
-    sa.Column('drill', sa.Boolean(), nullable=False),
-    sa.Column('started_at', gridwatch.store.tables.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('started_by', sa.String(length=64), nullable=False),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('ended_at', gridwatch.store.tables.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('ended_by', sa.String(length=64), nullable=True),
-    sa.PrimaryKeyConstraint('run_id', name=op.f('pk_emergency_runs'))
-    )
-    with op.batch_alter_table('emergency_runs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_emergency_runs_plan_id'), ['plan_id'], unique=False)
-
-    op.create_table('silences',
-    sa.Column('silence_id', sa.String(length=64), nullable=False),
-    sa.Column('matchers', sa.JSON(), nullable=False),
-    sa.Column('starts_at', gridwatch.store.tables.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', gridwatch.store.tables.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_by', sa.String(length=64), nullable=False),
-    sa.Column('comment', sa.Text(), nullable=False),
-    sa.Column('expired_by', sa.String(length=64), nullable=True),
-    sa.PrimaryKeyConstraint('silence_id', name=op.f('pk_silences'))
-    )
-    with op.batch_alter_table('silences', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_silences_ends_at'), ['ends_at'], unique=False)
-
-    op.create_table('emergency_steps',
-    sa.Column('run_id', sa.String(length=64), nullable=False),
-    sa.Column('index', sa.Integer(), nullable=False),
-    sa.Column('step', sa.Text(), nullable=False),
-    sa.Column('unit', sa.String(length=96), nullable=False),
-    sa.Column('due_at', gridwatch.store.tables.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('done_at', gridwatch.store.tables.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('done_by', sa.String(length=64), nullable=True),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['run_id'], ['emergency_runs.run_id'], name=op.f('fk_emergency_steps_run_id_emergency_runs')),
-    sa.PrimaryKeyConstraint('run_id', 'index', name=op.f('pk_emergency_steps'))
-    )
     op.create_table('event_locations',
     sa.Column('event_id', sa.String(length=64), nullable=False),
     sa.Column('lon', sa.Float(), nullable=False),
@@ -110,15 +71,6 @@ def downgrade() -> None:
 
     op.drop_table('sessions')
     op.drop_table('event_locations')
-    op.drop_table('emergency_steps')
-    with op.batch_alter_table('silences', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_silences_ends_at'))
-
-    op.drop_table('silences')
-    with op.batch_alter_table('emergency_runs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_emergency_runs_plan_id'))
-
-    op.drop_table('emergency_runs')
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_activity_at'))
         batch_op.drop_index('ix_activity_action_subject_at')
