@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Event
@@ -24,3 +24,11 @@ class FrameSource(Protocol):
     """Every camera adapter: yields frames at the device's sample rate until `stop` is set."""
 
     def frames(self, stop: Event) -> Iterator[Frame]: ...
+
+
+# (device id, reason, raw bytes): a frame that arrived but cannot be analysed.
+BadFrameSink = Callable[[str, str, bytes], None]
+
+
+def ignore_bad_frame(device_id: str, reason: str, data: bytes) -> None:
+    """Default sink for adapters used outside a supervisor (tests, one-off tools)."""

@@ -5,9 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from gridwatch.config.loader import resolve_path
-from gridwatch.config.schema import Camera, FileSource, ImagesSource
-from gridwatch.ingest.frames import FrameSource
+from gridwatch.config.schema import (
+    Camera,
+    FileSource,
+    ImagesSource,
+    MjpegSource,
+    RtspSource,
+    SnapshotSource,
+)
+from gridwatch.ingest.frames import BadFrameSink, FrameSource, ignore_bad_frame
 from gridwatch.ingest.images import ImagesSource as ImagesAdapter
+from gridwatch.ingest.mjpeg import MjpegSource as MjpegAdapter
+from gridwatch.ingest.rtsp import RtspSource as RtspAdapter
+from gridwatch.ingest.snapshot import SnapshotSource as SnapshotAdapter
 from gridwatch.ingest.video_file import VideoFileSource
 from gridwatch.runtime.clock import Clock
 
@@ -16,7 +26,15 @@ class UnsupportedSource(NotImplementedError):
     pass
 
 
-def open_camera(camera: Camera, config_dir: Path, clock: Clock, *, realtime: bool) -> FrameSource:
+def open_camera(
+    camera: Camera,
+    config_dir: Path,
+    clock: Clock,
+    *,
+    realtime: bool,
+    stall_s: float = 10.0,
+    on_bad_frame: BadFrameSink = ignore_bad_frame,
+) -> FrameSource:
     src = camera.source
     if isinstance(src, FileSource):
         return VideoFileSource(
@@ -35,5 +53,32 @@ def open_camera(camera: Camera, config_dir: Path, clock: Clock, *, realtime: boo
             src.interval_s,
             clock=clock,
             realtime=realtime,
+        )
+    if isinstance(src, RtspSource):
+        return RtspAdapter(
+            camera.id,
+            src.url,
+            camera.sample_fps,
+            transport=src.transport,
+            clock=clock,
+            stall_s=stall_s,
+        )
+    if isinstance(src, MjpegSource):
+        return MjpegAdapter(
+            camera.id,
+            src.url,
+            camera.sample_fps,
+            clock=clock,
+            stall_s=stall_s,
+            on_bad_frame=on_bad_frame,
+        )
+    if isinstance(src, SnapshotSource):
+        return SnapshotAdapter(
+            camera.id,
+            src.url,
+            src.interval_s,
+            clock=clock,
+            stall_s=stall_s,
+            on_bad_frame=on_bad_frame,
         )
     raise UnsupportedSource(f"{camera.id}: {src.kind} sources are not supported yet")
