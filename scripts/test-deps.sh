@@ -9,6 +9,8 @@ PACKAGES=(
   chromium-driver     # WebDriver for the same browser (Selenium users)
   fonts-wqy-microhei  # CJK font: zh-CN pages and enforcement document PDFs render as boxes without it
   poppler-utils       # pdftoppm/pdftotext, to look at generated PDFs as a person would
+  rtsp-server-perl    # RTSP relay on loopback for the ingest tests (tests/integration/test_ingest_rtsp.py)
+  ffmpeg              # publishes media/vtest.avi as H.264 to that relay
 )
 
 need=()
