@@ -29,7 +29,7 @@ class Reconnect:
     # Consecutive failures after which the camera is reported offline; it is still retried,
     # but at the backoff's cap (default once a minute), never in a tight loop.
     offline_after: int = 5
-    max_age: timedelta = timedelta(seconds=30)
+    max_age: timedelta | None = timedelta(seconds=30)  # None: never stale (local files)
 
 
 class CameraSupervisor:
@@ -61,7 +61,8 @@ class CameraSupervisor:
                     if first:
                         self.connected_at.append(time.monotonic())
                         first = False
-                    if too_old(frame.at, frame.received_at, self.policy.max_age):
+                    age = self.policy.max_age
+                    if age is not None and too_old(frame.at, frame.received_at, age):
                         self.health.stale_frame(self.device_id)
                         continue
                     self.failures = 0

@@ -17,9 +17,18 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from gridwatch.config.loader import load_district
-from gridwatch.config.schema import Camera, District, SimulatorSource
+from gridwatch.config.schema import (
+    Camera,
+    District,
+    FileSource,
+    HttpPushSource,
+    ImagesSource,
+    MqttSource,
+    SimulatorSource,
+)
 from gridwatch.config.settings import Settings
 from gridwatch.detect.engine import shared_detector
 from gridwatch.detect.stage import DetectStage, SensorStage
@@ -27,9 +36,16 @@ from gridwatch.dispatch.escalation import EscalationRunner
 from gridwatch.dispatch.plan_reload import PlanBook
 from gridwatch.dispatch.stage import DispatchStage
 from gridwatch.domain.events import Finding
-from gridwatch.ingest.frames import Frame
+from gridwatch.domain.readings import Reading
+from gridwatch.ingest.dead_letters import DeadLetters
+from gridwatch.ingest.frames import Frame, FrameSource
+from gridwatch.ingest.health import IngestHealth
+from gridwatch.ingest.mqtt_intake import MqttIntake
+from gridwatch.ingest.offline_watch import OfflineWatch
+from gridwatch.ingest.reading_intake import ReadingIntake
 from gridwatch.ingest.simulator import SimulatedSensor
 from gridwatch.ingest.sources import open_camera
+from gridwatch.ingest.supervisor import CameraSupervisor, Reconnect, bad_frame_sink
 from gridwatch.runtime.clock import Clock, utc_now
 from gridwatch.runtime.embedded_redis import EmbeddedRedis
 from gridwatch.runtime.thumbnails import Thumbnails
@@ -132,13 +148,16 @@ class EmbeddedRuntime:
         self.buffers = FrameBuffers()
         self.findings: queue.Queue[Finding | None] = queue.Queue()
         self.threads: list[threading.Thread] = []
-        self.source_errors: Counter[str] = Counter()
         self.frames_received: Counter[str] = Counter()
         detector = shared_detector(self.district.detector, settings.detector_threads)
         self.detect = DetectStage(self.district, detector, services.evidence)
         self.sensors = SensorStage(self.district)
         self.dispatch = DispatchStage(self.district, services.store, services.hot, clock)
         self.thumbnails = Thumbnails(services.hot)
+        self.health = IngestHealth(services.hot, clock)
+        self.dead_letters = DeadLetters(services.hot)
+        self.offline_watch: OfflineWatch | None = None
+        self.mqtt: MqttIntake | None = None
         # Deadlines, notices and escalations run on the runtime's clock; edited plan files are
         # picked up on the same beat (a broken edit keeps the plans in force).
         self.escalation = EscalationRunner(self.dispatch)
@@ -153,28 +172,30 @@ class EmbeddedRuntime:
         self.threads.append(t)
 
     def _read_camera(self, camera: Camera) -> None:
-        backoff = 1.0
-        while not self.stop_event.is_set():
-            try:
-                source = open_camera(camera, self.config_dir, self.clock, realtime=self.realtime)
-                for frame in source.frames(self.stop_event):
-                    self.frames_received[camera.id] += 1
-                    self.services.hot.heartbeat(camera.id, frame.received_at, state="online")
-                    self.thumbnails.offer(frame)
-                    self.buffers.put(frame, wait=not self.realtime)
-                    backoff = 1.0
-                if not self.realtime:
-                    return  # a finite source played to its end
-            except NotImplementedError as e:
-                log.warning("%s", e)
-                return
-            except Exception as e:  # one broken camera must not stop the others
-                self.source_errors[camera.id] += 1
-                log.warning("camera %s failed: %s; retrying in %.0f s", camera.id, e, backoff)
-                self.services.hot.heartbeat(camera.id, self.clock(), state="error", error=e)
-            if self.stop_event.wait(backoff):
-                return
-            backoff = min(backoff * 2, 60.0)
+        sink = bad_frame_sink(self.health, self.dead_letters, camera.source.kind, self.clock)
+        local = isinstance(camera.source, FileSource | ImagesSource)
+
+        def open_source() -> FrameSource:
+            return open_camera(
+                camera, self.config_dir, self.clock, realtime=self.realtime, on_bad_frame=sink
+            )
+
+        def on_frame(frame: Frame) -> None:
+            self.frames_received[camera.id] += 1
+            self.thumbnails.offer(frame)
+            self.buffers.put(frame, wait=not self.realtime)
+
+        self.health.wants(camera.id, camera.sample_fps)
+        # Local files carry no device clock to drift: their frames are never stale.
+        policy = Reconnect(max_age=None) if local else Reconnect()
+        CameraSupervisor(
+            camera.id,
+            open_source,
+            on_frame,
+            self.health,
+            policy=policy,
+            finite=not self.realtime,  # a file played flat out ends instead of looping back
+        ).run(self.stop_event)
 
     def _detect_loop(self) -> None:
         while not self.stop_event.is_set():
@@ -205,9 +226,23 @@ class EmbeddedRuntime:
         sensor = self.district.device(sensor_id)
         sim = SimulatedSensor(sensor, self.clock, realtime=self.realtime)  # type: ignore[arg-type]
         for reading in sim.readings(self.stop_event):
-            self.services.hot.heartbeat(sensor_id, reading.at, state="online", value=reading.value)
-            for f in self.sensors.process(reading):
-                self.findings.put(f)
+            self.health.reading(sensor_id, reading.value, reading.unit, reading.at)
+            self._on_reading(reading)
+
+    def _on_reading(self, reading: Reading) -> None:
+        for f in self.sensors.process(reading):
+            self.findings.put(f)
+
+    def _start_mqtt(self) -> None:
+        """Readings of the sensors configured as `mqtt`, through the broker in settings."""
+        mqtt_sensors = [s for s in self.district.sensors if isinstance(s.source, MqttSource)]
+        if not mqtt_sensors or self.settings.mqtt_url is None:
+            return
+        url = urlsplit(self.settings.mqtt_url)
+        intake = ReadingIntake(
+            mqtt_sensors, self._on_reading, self.dead_letters, self.health, clock=self.clock
+        )
+        self.mqtt = MqttIntake(intake, url.hostname or "127.0.0.1", url.port or 1883).start()
 
     def _tick_loop(self) -> None:
         while not self.stop_event.wait(self.tick_s):
@@ -218,10 +253,20 @@ class EmbeddedRuntime:
         try:
             self.plan_book.reload_if_changed()
             self.escalation.tick()
+            if self.offline_watch is not None:
+                self.offline_watch.tick(self.clock())
         except Exception:  # the next beat tries again; nothing here may stop the runtime
             log.exception("escalation tick failed")
 
     def start(self) -> None:
+        if self.realtime:  # a run played flat out has no wall time to be silent in
+            watched = [c.id for c in self.district.ai_devices] + [
+                s.id for s in self.district.sensors if not isinstance(s.source, HttpPushSource)
+            ]
+            self.offline_watch = OfflineWatch(
+                self.district, self.dispatch, self.services.hot, watched, self.clock()
+            )
+        self._start_mqtt()
         for cam in self.district.ai_devices:
             self._spawn(f"cam-{cam.id}", self._read_camera, cam)
         for sensor in self.district.sensors:
@@ -236,6 +281,8 @@ class EmbeddedRuntime:
 
     def stop(self) -> None:
         self.stop_event.set()
+        if self.mqtt is not None:
+            self.mqtt.stop()
         for t in self.threads:
             t.join(timeout=10)
         self.findings.put(None)  # drain: findings already made are still dispatched
@@ -278,6 +325,10 @@ class EmbeddedRuntime:
             "events_by_type": store.event_counts(),
             "tasks_by_state": store.task_counts(),
             "dispatch": dict(self.dispatch.counts),
-            "source_errors": dict(self.source_errors),
+            "source_errors": {
+                c.id: n
+                for c in self.district.ai_devices
+                if (n := int(self.health.snapshot(c.id)["reconnects"]))
+            },
             "event_list": events,
         }
