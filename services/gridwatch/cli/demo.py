@@ -131,7 +131,10 @@ def _start_web(runtime: EmbeddedRuntime, host: str, port: int):  # type: ignore[
     from gridwatch.ops.context import OpsContext
 
     s = runtime.services
-    app = create_app(OpsContext(runtime.district, s.store, s.evidence, s.hot))
+    ctx = OpsContext(
+        runtime.district, s.store, s.evidence, s.hot, push_token=runtime.settings.push_token
+    )
+    app = create_app(ctx)
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
     )

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     mqtt_url: str | None = Field(
         None, description="MQTT broker for sensor readings, e.g. mqtt://127.0.0.1:1883."
     )
+    push_token: str | None = Field(
+        None, description="Bearer token sensor gateways send with HTTP push; unset: push off."
+    )
     kafka_url: str | None = Field(None, description="Kafka bootstrap servers, e.g. kafka://h:9092.")
     data_dir: Path = Field(Path(".gridwatch"), description="Evidence, SQLite file, logs.")
     detector_threads: int = Field(2, ge=1, description="ONNX Runtime intra-op threads.")

@@ -1,6 +1,7 @@
 """The MQTT convention for sensor readings, and its parser (pure: bytes in, Reading out).
 
 Topic:   gridwatch/sensors/<device_id>/reading
+HTTP push: POST /api/sensors/<device_id>/readings with the same payload.
 Payload: UTF-8 JSON object
          {"quantity": "water_level", "value": 2.31, "unit": "m", "ts": "2026-03-01T08:00:00+08:00"}
          `ts` (ISO 8601 with offset) is the device's time; without it the receive time is used.
@@ -29,7 +30,11 @@ def device_of_topic(topic: str) -> str:
 
 def parse_reading(topic: str, payload: bytes, received_at: datetime) -> Reading:
     """Parse one MQTT message; raise BadReading naming the field that is wrong."""
-    device_id = device_of_topic(topic)
+    return parse_payload(device_of_topic(topic), payload, received_at)
+
+
+def parse_payload(device_id: str, payload: bytes, received_at: datetime) -> Reading:
+    """The JSON payload alone (MQTT message body or HTTP push body) of one device's reading."""
     try:
         data = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:

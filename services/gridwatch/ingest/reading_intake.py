@@ -20,7 +20,7 @@ class ReadingIntake:
     def __init__(
         self,
         sensors: Iterable[Sensor],
-        on_reading: Callable[[Reading], None],
+        on_reading: Callable[[Reading], object],
         dead_letters: DeadLetters | None,
         health: IngestHealth | None = None,
         *,

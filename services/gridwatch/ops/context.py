@@ -18,3 +18,4 @@ class OpsContext:
     evidence: EvidenceStore
     hot: HotState | None = None
     clock: Clock = utc_now
+    push_token: str | None = None  # bearer token of sensor gateways (HTTP push); None: off

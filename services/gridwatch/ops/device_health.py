@@ -1,8 +1,9 @@
 """Device health as the ops centre shows it, from the heartbeats in Redis.
 
-Fields read from each device's heartbeat hash: last_seen (ISO time), state ("online"/"error"),
-error, value (last sensor reading), fps (frames/s received), lag_ms (detector lag). Fields a
-device does not report are left empty rather than guessed.
+Fields read from each device's heartbeat hash (written by ingest/health.py): last_seen (ISO
+time), state ("online"/"error"/"offline"), error, value (last sensor reading), fps (frames/s
+delivered), wanted_fps, decode_errors, stale_frames, reconnects, lag_ms (detector lag). Fields
+a device does not report are left empty rather than guessed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from datetime import datetime
 from gridwatch.config.schema import Camera, District
 from gridwatch.ops.schemas import DeviceHealthOut
 from gridwatch.store.hot_state import HotState
+
+
+def _int(v: str | None) -> int | None:
+    f = _float(v)
+    return None if f is None else int(f)
 
 
 def _float(v: str | None) -> float | None:
@@ -24,12 +30,13 @@ def _float(v: str | None) -> float | None:
 def status_of(beat: dict[str, str], grace_s: float, now: datetime) -> tuple[str, datetime | None]:
     raw = beat.get("last_seen")
     if not raw:
-        return "never_seen", None
+        # Ingest tried and keeps failing, but never got a frame: say so, not "never seen".
+        return ("offline" if beat.get("state") == "offline" else "never_seen"), None
     try:
         seen = datetime.fromisoformat(raw)
     except ValueError:
         return "never_seen", None
-    if (now - seen).total_seconds() > grace_s:
+    if (now - seen).total_seconds() > grace_s or beat.get("state") == "offline":
         return "offline", seen
     if beat.get("state") == "error":
         return "error", seen
@@ -68,6 +75,10 @@ def device_health(district: District, hot: HotState | None, now: datetime) -> li
                 thumbnail_url=(
                     f"/api/devices/{d.id}/thumbnail" if is_camera and seen is not None else None
                 ),
+                wanted_fps=_float(beat.get("wanted_fps")),
+                decode_errors=_int(beat.get("decode_errors")),
+                stale_frames=_int(beat.get("stale_frames")),
+                reconnects=_int(beat.get("reconnects")),
                 x=round(x, 5),
                 y=round(y, 5),
             )

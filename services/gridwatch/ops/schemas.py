@@ -349,6 +349,10 @@ class DeviceHealthOut(BaseModel):
     last_value: str | None = None
     error: str | None = None
     thumbnail_url: str | None = None
+    wanted_fps: float | None = Field(None, description="Frames/s its algorithms need.")
+    decode_errors: int | None = Field(None, description="Pictures that could not be decoded.")
+    stale_frames: int | None = Field(None, description="Frames dropped as too old.")
+    reconnects: int | None = Field(None, description="Stream failures since ingest started.")
     x: float
     y: float
 

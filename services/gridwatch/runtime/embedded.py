@@ -42,6 +42,7 @@ from gridwatch.ingest.frames import Frame, FrameSource
 from gridwatch.ingest.health import IngestHealth
 from gridwatch.ingest.mqtt_intake import MqttIntake
 from gridwatch.ingest.offline_watch import OfflineWatch
+from gridwatch.ingest.reading_handoff import ReadingHandoff
 from gridwatch.ingest.reading_intake import ReadingIntake
 from gridwatch.ingest.simulator import SimulatedSensor
 from gridwatch.ingest.sources import open_camera
@@ -267,6 +268,9 @@ class EmbeddedRuntime:
                 self.district, self.dispatch, self.services.hot, watched, self.clock()
             )
         self._start_mqtt()
+        if any(isinstance(s.source, HttpPushSource) for s in self.district.sensors):
+            handoff = ReadingHandoff(self.services.hot)
+            self._spawn("http-push", handoff.follow, self.stop_event, self._on_reading, "embedded")
         for cam in self.district.ai_devices:
             self._spawn(f"cam-{cam.id}", self._read_camera, cam)
         for sensor in self.district.sensors:
