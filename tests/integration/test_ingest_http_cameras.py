@@ -134,3 +134,20 @@ def test_camera_that_keeps_failing_goes_offline_and_is_not_retried_in_a_tight_lo
     assert 3 <= attempts <= 8
     assert hot.device("cam-x")["state"] == "offline"
     assert "last_seen" not in hot.device("cam-x"), "never heard from: no last_seen"
+
+
+def test_mjpeg_decodes_only_the_frames_its_algorithms_need(cameras: LoopbackCameras) -> None:
+    import threading
+
+    src = MjpegSource("cam-f", cameras.url("mjpeg", "fast"), 2.0, clock=utc_now, stall_s=2)
+    stop = threading.Event()
+    t0 = time.monotonic()
+    got = []
+    for frame in src.frames(stop):
+        got.append(frame)
+        if time.monotonic() - t0 > 3:
+            break
+    span = time.monotonic() - t0
+    assert src.parts >= 8 * span, "the server sends 10 pictures/s and all are read"
+    assert len(got) <= 2 * span + 2, "only about 2/s are decoded and delivered"
+    assert len(got) >= 2 * span - 2
