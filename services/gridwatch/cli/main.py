@@ -9,6 +9,7 @@ from gridwatch.cli import (
     demo,
     documents,
     emergency,
+    ingest_cmd,
     inspections,
     intake,
     plans,
@@ -36,6 +37,7 @@ app.add_typer(intake.app, name="intake")
 app.add_typer(emergency.app, name="emergency")
 app.add_typer(silence.app, name="silence")
 app.add_typer(users.app, name="users")
+app.add_typer(ingest_cmd.app, name="ingest")
 
 if __name__ == "__main__":
     app()
