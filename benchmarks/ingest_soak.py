@@ -78,9 +78,17 @@ def pictures() -> list[bytes]:
 
 
 def harness(
-    ports: Any, restart: Any, ready: Any, done: Any, minutes: float, mqtt_port: int
+    ports: Any,
+    restart: Any,
+    ready: Any,
+    go: Any,
+    done: Any,
+    sent: Any,
+    minutes: float,
+    mqtt_port: int,
 ) -> None:
-    """The other side of the wire: camera servers and sensor publishers."""
+    """The other side of the wire: camera servers and sensor publishers. `sent` counts the
+    readings published (good, bad), so accepted and dead-lettered can be checked exactly."""
     pics = pictures()
     main = LoopbackCameras(pics, default_fps=STREAM_FPS).start()
     flaky = LoopbackCameras(pics, default_fps=STREAM_FPS).start()
@@ -89,6 +97,7 @@ def harness(
     client.connect("127.0.0.1", mqtt_port)
     client.loop_start()
     ready.set()
+    go.wait(120)  # the intake has subscribed: nothing is published into the void
     rng = random.Random(7)
     t0 = time.monotonic()
     killed = False
@@ -97,9 +106,13 @@ def harness(
         for k in range(N_SENSOR):
             value: Any = round(2 + rng.gauss(0, 0.05), 3)
             body = json.dumps({"quantity": "water_level", "value": value, "unit": "m"})
-            if (step * N_SENSOR + k) % 100 == 99:
+            bad = (step * N_SENSOR + k) % 100 == 99
+            if bad:
                 body = body[:-5]  # malformed on purpose
-            client.publish(f"gridwatch/sensors/sen-{k:03d}/reading", body, qos=1)
+            topic = f"gridwatch/sensors/sen-{k:03d}/reading"
+            client.publish(topic, body, qos=1).wait_for_publish()
+            with sent.get_lock():
+                sent[1 if bad else 0] += 1
         step += 1
         if not killed and time.monotonic() - t0 > minutes * 30:
             flaky.stop()
@@ -183,9 +196,11 @@ def main() -> None:
     ctx = mp.get_context("spawn")  # the harness shares no threads or sockets with ingest
     ports = ctx.Array("i", 2)
     restart = ctx.Value("d", 0.0)
-    ready, done = ctx.Event(), ctx.Event()
+    ready, go, done = ctx.Event(), ctx.Event(), ctx.Event()
+    sent = ctx.Array("i", 2)
     side = ctx.Process(
-        target=harness, args=(ports, restart, ready, done, args.minutes, args.mqtt_port)
+        target=harness,
+        args=(ports, restart, ready, go, done, sent, args.minutes, args.mqtt_port),
     )
     side.start()
     ready.wait(60)
@@ -243,6 +258,7 @@ def main() -> None:
     intake = ReadingIntake(sensors, lambda r: readings.update([r.device_id]), dead, health)
     mqtt_in = MqttIntake(intake, port=args.mqtt_port).start()
     mqtt_in.subscribed.wait(10)
+    go.set()
 
     rss0_boot = proc.memory_info().rss
     t_start = time.monotonic()
@@ -255,6 +271,7 @@ def main() -> None:
     with lock:
         d0 = Counter(delivered)
     r0 = sum(readings.values())
+    sent0 = sent[0]
     t0 = time.monotonic()
     rss_samples = []
     end_at = t_start + args.minutes * 60
@@ -266,11 +283,13 @@ def main() -> None:
     rss_end = proc.memory_info().rss
     with lock:
         d1 = Counter(delivered)
+    done.set()  # the publisher stops; what it sent until then is counted on both sides
+    side.join(30)
+    time.sleep(1.0)  # readings published just before the end are still on the wire
+    sent1 = sent[0]
     r1 = sum(readings.values())
-    done.set()
     stop.set()
     mqtt_in.stop()
-    side.join(30)
 
     video_ids = [c.id for c in cams[:N_VIDEO]]
     snap_ids = [c.id for c in cams[N_VIDEO:]]
@@ -289,7 +308,8 @@ def main() -> None:
         "snapshot_fps": s_fps,
         "snapshot_wanted": N_SNAPSHOT / SNAPSHOT_S,
         "readings_per_s": (r1 - r0) / span,
-        "readings_wanted": N_SENSOR / SENSOR_S * 0.99,
+        "readings_wanted": (sent1 - sent0) / span,
+        "bad_readings_sent": sent[1],
         "cpu_core_pct": cpu / span * 100,
         "cpu_per_device_pct": cpu / span * 100 / (N_VIDEO + N_SNAPSHOT + N_SENSOR),
         "rss_boot_mb": rss0_boot / 2**20,
@@ -326,9 +346,13 @@ def print_table(r: dict[str, Any]) -> None:
         (
             "sensor readings/s accepted (70 @ 1/5 s)",
             f"{r['readings_per_s']:.2f}",
-            f"{r['readings_wanted']:.2f} wanted (1% bad)",
+            f"{r['readings_wanted']:.2f} good ones published",
         ),
-        ("bad payloads dead-lettered", str(r["bad_readings_rejected"]), "every one"),
+        (
+            "bad payloads dead-lettered",
+            str(r["bad_readings_rejected"]),
+            f"{r['bad_readings_sent']} published",
+        ),
         ("ingest CPU, % of one core", f"{r['cpu_core_pct']:.1f}", "—"),
         ("CPU per device, % of one core", f"{r['cpu_per_device_pct']:.3f}", "—"),
         (
