@@ -56,6 +56,9 @@ def test_pushed_readings_are_checked_dead_lettered_or_handed_to_the_sensor_stage
     ]
     assert all(d["source"] == "http_push" for d in letters)
     assert hot.device("wl-001")["value"] == "2.4"
+    metrics = client.get("/metrics").text
+    assert 'gridwatch_ingest_readings_total{device="wl-001"}' in metrics
+    assert 'gridwatch_ingest_dead_letters_total{kind="reading",source="http_push"}' in metrics
 
     got: list[Reading] = []
     stop = threading.Event()
