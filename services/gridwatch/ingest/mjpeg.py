@@ -62,6 +62,7 @@ class MjpegSource:
                 yield Frame(
                     self.device_id, seq, device_time(headers, received_at), image, received_at
                 )
+                del image  # not held until the next sampled part
                 seq += 1
         finally:
             conn.close()

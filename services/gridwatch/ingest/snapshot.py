@@ -49,7 +49,9 @@ class SnapshotSource:
                 else:
                     at = device_time(resp.headers, received_at)
                     yield Frame(self.device_id, seq, at, image, received_at)
+                    del image  # not held while waiting for the next poll
                     seq += 1
+                del data
                 next_at += self.interval_s
                 # A slow camera is not asked again in a burst to catch up.
                 next_at = max(next_at, time.monotonic())
