@@ -83,9 +83,12 @@ def test_truncated_jpeg_is_counted_and_dead_lettered_and_the_stream_goes_on(
     url = cameras.url("mjpeg", "cut")
     cameras.feed("cut").truncate_next = 3
     sink = bad_frame_sink(health, dead, "mjpeg", utc_now)
+    opened: list[MjpegSource] = []
 
     def open_source() -> MjpegSource:
-        return MjpegSource("cam-t", url, 100.0, clock=utc_now, stall_s=2, on_bad_frame=sink)
+        # Sampling above the stream's rate: every part is decoded, so every one is accounted.
+        opened.append(MjpegSource("cam-t", url, 100.0, clock=utc_now, stall_s=2, on_bad_frame=sink))
+        return opened[-1]
 
     with supervised("cam-t", open_source, health, BACKOFF) as cam:
         assert cam.wait_for_frame(0, timeout=5) is not None
@@ -94,6 +97,8 @@ def test_truncated_jpeg_is_counted_and_dead_lettered_and_the_stream_goes_on(
     assert counts["decode_errors"] == 3
     assert counts["reconnects"] == 0, "a bad picture must not drop the connection"
     assert counts["frames"] >= 3
+    (src,) = opened
+    assert counts["frames"] + counts["decode_errors"] == src.parts, "no good picture is lost"
     letters = [d for d in dead.latest() if d["device_id"] == "cam-t"]
     assert len(letters) == 3
     assert all("truncated JPEG" in d["reason"] for d in letters)
