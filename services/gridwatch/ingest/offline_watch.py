@@ -23,6 +23,7 @@ from gridwatch.config.schema import District
 from gridwatch.dispatch.stage import DispatchStage
 from gridwatch.domain.device_liveness import LivenessTracker
 from gridwatch.domain.events import Event, stable_id
+from gridwatch.ingest.health import ONLINE
 from gridwatch.store.hot_state import HotState
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class OfflineWatch:
                     self.tracker.seen(device_id, datetime.fromisoformat(raw))
         out: list[tuple[str, str]] = []
         for device_id, state, since in self.tracker.changes(now, self.started_at):
+            ONLINE.labels(device_id).set(1 if state == "online" else 0)
             if state == "offline":
                 task = self.dispatch.handle_event(offline_event(self.district, device_id, since))
                 self.tasks[device_id] = task.task_id
