@@ -17,18 +17,9 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from gridwatch.config.loader import load_district
-from gridwatch.config.schema import (
-    Camera,
-    District,
-    FileSource,
-    HttpPushSource,
-    ImagesSource,
-    MqttSource,
-    SimulatorSource,
-)
+from gridwatch.config.schema import District
 from gridwatch.config.settings import Settings
 from gridwatch.detect.engine import shared_detector
 from gridwatch.detect.stage import DetectStage, SensorStage
@@ -37,19 +28,11 @@ from gridwatch.dispatch.plan_reload import PlanBook
 from gridwatch.dispatch.stage import DispatchStage
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import Reading
-from gridwatch.ingest.dead_letters import DeadLetters
-from gridwatch.ingest.frames import Frame, FrameSource
-from gridwatch.ingest.health import IngestHealth
-from gridwatch.ingest.mqtt_intake import MqttIntake
+from gridwatch.ingest.frames import Frame
 from gridwatch.ingest.offline_watch import OfflineWatch
-from gridwatch.ingest.reading_handoff import ReadingHandoff
-from gridwatch.ingest.reading_intake import ReadingIntake
-from gridwatch.ingest.simulator import SimulatedSensor
-from gridwatch.ingest.sources import open_camera
-from gridwatch.ingest.supervisor import CameraSupervisor, Reconnect, bad_frame_sink
+from gridwatch.ingest.runner import DeviceIntake
 from gridwatch.runtime.clock import Clock, utc_now
 from gridwatch.runtime.embedded_redis import EmbeddedRedis
-from gridwatch.runtime.thumbnails import Thumbnails
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store, sqlite_url
@@ -149,16 +132,21 @@ class EmbeddedRuntime:
         self.buffers = FrameBuffers()
         self.findings: queue.Queue[Finding | None] = queue.Queue()
         self.threads: list[threading.Thread] = []
-        self.frames_received: Counter[str] = Counter()
         detector = shared_detector(self.district.detector, settings.detector_threads)
         self.detect = DetectStage(self.district, detector, services.evidence)
         self.sensors = SensorStage(self.district)
         self.dispatch = DispatchStage(self.district, services.store, services.hot, clock)
-        self.thumbnails = Thumbnails(services.hot)
-        self.health = IngestHealth(services.hot, clock)
-        self.dead_letters = DeadLetters(services.hot)
+        self.intake = DeviceIntake(
+            config_dir,
+            self.district,
+            services.hot,
+            clock,
+            lambda frame: self.buffers.put(frame, wait=not realtime),
+            self._on_reading,
+            realtime=realtime,
+            mqtt_url=settings.mqtt_url,
+        )
         self.offline_watch: OfflineWatch | None = None
-        self.mqtt: MqttIntake | None = None
         # Deadlines, notices and escalations run on the runtime's clock; edited plan files are
         # picked up on the same beat (a broken edit keeps the plans in force).
         self.escalation = EscalationRunner(self.dispatch)
@@ -171,32 +159,6 @@ class EmbeddedRuntime:
         t = threading.Thread(target=target, args=args, name=name, daemon=True)
         t.start()
         self.threads.append(t)
-
-    def _read_camera(self, camera: Camera) -> None:
-        sink = bad_frame_sink(self.health, self.dead_letters, camera.source.kind, self.clock)
-        local = isinstance(camera.source, FileSource | ImagesSource)
-
-        def open_source() -> FrameSource:
-            return open_camera(
-                camera, self.config_dir, self.clock, realtime=self.realtime, on_bad_frame=sink
-            )
-
-        def on_frame(frame: Frame) -> None:
-            self.frames_received[camera.id] += 1
-            self.thumbnails.offer(frame)
-            self.buffers.put(frame, wait=not self.realtime)
-
-        self.health.wants(camera.id, camera.sample_fps)
-        # Local files carry no device clock to drift: their frames are never stale.
-        policy = Reconnect(max_age=None) if local else Reconnect()
-        CameraSupervisor(
-            camera.id,
-            open_source,
-            on_frame,
-            self.health,
-            policy=policy,
-            finite=not self.realtime,  # a file played flat out ends instead of looping back
-        ).run(self.stop_event)
 
     def _detect_loop(self) -> None:
         while not self.stop_event.is_set():
@@ -223,27 +185,9 @@ class EmbeddedRuntime:
                 time.sleep(1)
                 self.findings.put(f)
 
-    def _run_sensor(self, sensor_id: str) -> None:
-        sensor = self.district.device(sensor_id)
-        sim = SimulatedSensor(sensor, self.clock, realtime=self.realtime)  # type: ignore[arg-type]
-        for reading in sim.readings(self.stop_event):
-            self.health.reading(sensor_id, reading.value, reading.unit, reading.at)
-            self._on_reading(reading)
-
     def _on_reading(self, reading: Reading) -> None:
         for f in self.sensors.process(reading):
             self.findings.put(f)
-
-    def _start_mqtt(self) -> None:
-        """Readings of the sensors configured as `mqtt`, through the broker in settings."""
-        mqtt_sensors = [s for s in self.district.sensors if isinstance(s.source, MqttSource)]
-        if not mqtt_sensors or self.settings.mqtt_url is None:
-            return
-        url = urlsplit(self.settings.mqtt_url)
-        intake = ReadingIntake(
-            mqtt_sensors, self._on_reading, self.dead_letters, self.health, clock=self.clock
-        )
-        self.mqtt = MqttIntake(intake, url.hostname or "127.0.0.1", url.port or 1883).start()
 
     def _tick_loop(self) -> None:
         while not self.stop_event.wait(self.tick_s):
@@ -261,21 +205,14 @@ class EmbeddedRuntime:
 
     def start(self) -> None:
         if self.realtime:  # a run played flat out has no wall time to be silent in
-            watched = [c.id for c in self.district.ai_devices] + [
-                s.id for s in self.district.sensors if not isinstance(s.source, HttpPushSource)
-            ]
             self.offline_watch = OfflineWatch(
-                self.district, self.dispatch, self.services.hot, watched, self.clock()
+                self.district,
+                self.dispatch,
+                self.services.hot,
+                self.intake.watched_devices,
+                self.clock(),
             )
-        self._start_mqtt()
-        if any(isinstance(s.source, HttpPushSource) for s in self.district.sensors):
-            handoff = ReadingHandoff(self.services.hot)
-            self._spawn("http-push", handoff.follow, self.stop_event, self._on_reading, "embedded")
-        for cam in self.district.ai_devices:
-            self._spawn(f"cam-{cam.id}", self._read_camera, cam)
-        for sensor in self.district.sensors:
-            if isinstance(sensor.source, SimulatorSource):
-                self._spawn(f"sensor-{sensor.id}", self._run_sensor, sensor.id)
+        self.intake.start()
         self._spawn("detect", self._detect_loop)
         self._spawn("escalation", self._tick_loop)
         self._dispatch_thread = threading.Thread(
@@ -285,8 +222,7 @@ class EmbeddedRuntime:
 
     def stop(self) -> None:
         self.stop_event.set()
-        if self.mqtt is not None:
-            self.mqtt.stop()
+        self.intake.stop()
         for t in self.threads:
             t.join(timeout=10)
         self.findings.put(None)  # drain: findings already made are still dispatched
@@ -319,7 +255,7 @@ class EmbeddedRuntime:
                 }
             )
         return {
-            "frames_received": sum(self.frames_received.values()),
+            "frames_received": sum(self.intake.frames_received.values()),
             "frames_analysed": self.detect.stats.frames_analysed,
             "bad_frames": self.detect.stats.bad_frames,
             "frames_dropped_stale": sum(self.buffers.dropped.values()),
@@ -329,10 +265,6 @@ class EmbeddedRuntime:
             "events_by_type": store.event_counts(),
             "tasks_by_state": store.task_counts(),
             "dispatch": dict(self.dispatch.counts),
-            "source_errors": {
-                c.id: n
-                for c in self.district.ai_devices
-                if (n := int(self.health.snapshot(c.id)["reconnects"]))
-            },
+            "source_errors": self.intake.reconnects(),
             "event_list": events,
         }
