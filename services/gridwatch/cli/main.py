@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from gridwatch.cli import (
+    bench,
     config_cmd,
     demo,
     documents,
@@ -36,6 +37,7 @@ app.add_typer(intake.app, name="intake")
 app.add_typer(emergency.app, name="emergency")
 app.add_typer(silence.app, name="silence")
 app.add_typer(users.app, name="users")
+app.add_typer(bench.app, name="bench")
 
 if __name__ == "__main__":
     app()
