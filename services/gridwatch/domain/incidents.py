@@ -61,7 +61,7 @@ def resolve(
     if match is None:
         inc = Incident(
             incident_id=stable_id(
-                "inc", scope_of(finding), finding.incident_key, finding.started_at
+                "inc", scope_of(finding), finding.incident_key, finding.started_at, finding.box
             ),
             box=finding.box,
             started_at=finding.started_at,

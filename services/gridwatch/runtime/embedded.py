@@ -22,6 +22,9 @@ from gridwatch.config.loader import load_district
 from gridwatch.config.schema import Camera, District, SimulatorSource
 from gridwatch.config.settings import Settings
 from gridwatch.detect.engine import shared_detector
+from gridwatch.detect.health import publish_health
+from gridwatch.detect.incident_memory import RedisIncidentMemory
+from gridwatch.detect.motion import MotionGate
 from gridwatch.detect.stage import DetectStage, SensorStage
 from gridwatch.dispatch.escalation import EscalationRunner
 from gridwatch.dispatch.plan_reload import PlanBook
@@ -135,7 +138,13 @@ class EmbeddedRuntime:
         self.source_errors: Counter[str] = Counter()
         self.frames_received: Counter[str] = Counter()
         detector = shared_detector(self.district.detector, settings.detector_threads)
-        self.detect = DetectStage(self.district, detector, services.evidence)
+        self.detect = DetectStage(
+            self.district,
+            detector,
+            services.evidence,
+            gate=MotionGate(),
+            incidents=RedisIncidentMemory(services.hot.r),
+        )
         self.sensors = SensorStage(self.district)
         self.dispatch = DispatchStage(self.district, services.store, services.hot, clock)
         self.thumbnails = Thumbnails(services.hot)
@@ -177,7 +186,16 @@ class EmbeddedRuntime:
             backoff = min(backoff * 2, 60.0)
 
     def _detect_loop(self) -> None:
+        published = 0.0
         while not self.stop_event.is_set():
+            if time.monotonic() - published >= 5:
+                published = time.monotonic()
+                now = self.clock()
+                health = {
+                    **self.detect.health(now),
+                    "frames_dropped": sum(self.buffers.dropped.values()),
+                }
+                publish_health(self.services.hot.r, "embedded", health, now)
             frame = self.buffers.take(timeout=0.2)
             if frame is None:
                 continue
