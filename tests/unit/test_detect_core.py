@@ -228,3 +228,15 @@ def test_scoring_counts_a_second_finding_of_one_incident_as_a_false_alarm():
     s = score(labels, found, hours=0.5)
     assert (s.true_positives, s.false_positives, s.false_negatives) == (1, 1, 1)
     assert s.precision == 0.5 and s.recall == 0.5 and s.false_alarms_per_hour == 2.0
+
+
+def test_stationary_tracker_takes_new_and_known_objects_in_one_frame():
+    from gridwatch.domain.stationary import StationaryTracker
+
+    tr = StationaryTracker()
+    one = np.array([[0, 0, 10, 10]], np.float32)
+    tr.update(one, np.array([0.5], np.float32), np.array([2]), at(0), "z")
+    three = np.array([[50, 50, 60, 60], [0, 0, 10, 10], [80, 0, 90, 10]], np.float32)
+    seen = tr.update(three, np.full(3, 0.5, np.float32), np.full(3, 2), at(1), "z")
+    assert len(seen) == 3 and len(tr.objects) == 3
+    assert sum(o.hits == 2 for o in tr.objects) == 1
