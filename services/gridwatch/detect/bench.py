@@ -224,16 +224,14 @@ def run_pipeline(
     """Frames as fast as the pipeline takes them (no drops): its throughput."""
     with tempfile.TemporaryDirectory() as tmp:
         stage = _stage(district, detector, tmp, gated)
-        pipe = DetectPipeline(stage.process, lambda f, out: None, workers=workers, depth=4)
+        pipe = DetectPipeline(stage.process, lambda f, out: None, workers=workers, depth=2)
         deadline = time.perf_counter() + (seconds or 1e9)
 
         def work() -> tuple[int, int]:
             for frame in frames:
                 if time.perf_counter() >= deadline:
                     break
-                while pipe.backlog() >= 4 * workers:
-                    time.sleep(0.0005)
-                pipe.submit(frame)
+                pipe.submit(frame, hold=True)
             pipe.drain(60)
             return pipe.stats.done, stage.stats.frames_analysed
 

@@ -48,9 +48,13 @@ class DetectPipeline:
         for t in self._threads:
             t.start()
 
-    def submit(self, frame: Frame) -> None:
+    def submit(self, frame: Frame, *, hold: bool = False) -> None:
+        """Queue a frame. A live camera drops its oldest waiting frame when its queue is full;
+        a recording played flat out (`hold`) waits for room instead, so nothing is skipped."""
         with self._cond:
             q = self._queues.setdefault(frame.device_id, deque())
+            if hold:
+                self._cond.wait_for(lambda: len(q) < self.depth or self._stop)
             if len(q) >= self.depth:
                 q.popleft()
                 self.stats.dropped[frame.device_id] += 1
@@ -59,7 +63,7 @@ class DetectPipeline:
             cam = frame.device_id
             if cam not in self._busy and cam not in self._ready:
                 self._ready.append(cam)
-            self._cond.notify()
+            self._cond.notify_all()
 
     def backlog(self) -> int:
         with self._cond:
@@ -87,7 +91,9 @@ class DetectPipeline:
                 return None
             cam = self._ready.popleft()
             self._busy.add(cam)
-            return self._queues[cam].popleft()
+            frame = self._queues[cam].popleft()
+            self._cond.notify_all()  # a held-back submitter may go on
+            return frame
 
     def _finish(self, cam: str) -> None:
         with self._cond:
