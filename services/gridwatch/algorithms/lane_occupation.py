@@ -35,7 +35,11 @@ class LaneOccupation(StationaryInZone):
         "back when the box overlaps); zones are drawn on the picture, so a moved camera "
         "invalidates them."
     )
-    quality: ClassVar[str] = "see datasets/lane_occupation (gridwatch algo eval lane_occupation)"
+    quality: ClassVar[str] = (
+        "datasets/lane_occupation (5 incidents, 10 empty zones, 280 frames): precision 1.0, "
+        "recall 0.8, 0 false alarms/h; the miss is a motion-blurred saloon the model calls "
+        "'cat' (`gridwatch algo eval lane_occupation --dataset datasets/lane_occupation`)"
+    )
 
 
 PLUGIN = LaneOccupation
