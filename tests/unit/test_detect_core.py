@@ -240,3 +240,21 @@ def test_stationary_tracker_takes_new_and_known_objects_in_one_frame():
     seen = tr.update(three, np.full(3, 0.5, np.float32), np.full(3, 2), at(1), "z")
     assert len(seen) == 3 and len(tr.objects) == 3
     assert sum(o.hits == 2 for o in tr.objects) == 1
+
+
+def test_findings_carry_the_incident_identity_with_or_without_evidence(
+    minimal_district: District, tmp_path: Path
+):
+    for draw in (True, False):
+        stage = DetectStage(
+            minimal_district,
+            StubDetector(),
+            EvidenceStore(tmp_path),
+            draw_evidence=draw,  # type: ignore[arg-type]
+        )
+        image = np.zeros((576, 768, 3), np.uint8)
+        out = [
+            f for s in range(40) for f in stage.process(Frame("cam-0001", s, at(s), image, at(s)))
+        ]
+        assert len(out) == 1 and out[0].incident_key.startswith("inc-")
+        assert (out[0].evidence_path is not None) == draw

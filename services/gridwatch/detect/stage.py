@@ -133,7 +133,9 @@ class DetectStage:
                 if not res.alert:
                     self._count("repeats_suppressed")
                     continue
-                findings.append(self._with_evidence(res.finding, image) if self.draw else f)
+                findings.append(
+                    self._with_evidence(res.finding, image) if self.draw else res.finding
+                )
         self._count("findings", n=len(findings))
         return findings
 
