@@ -99,3 +99,46 @@ def new(
 
     for path in scaffold(name, ROOT, title):
         out.print(f"wrote {path.relative_to(ROOT)}")
+
+
+@app.command("compare")
+def compare_cmd(
+    shadow: Annotated[str, typer.Argument(help="Algorithm deployed with mode: shadow.")],
+    live: Annotated[str, typer.Argument(help="The live algorithm it may replace.")],
+    since: Annotated[str, typer.Option(help="Start (ISO date/time, UTC unless given).")],
+    until: Annotated[str, typer.Option(help="End (ISO date/time), exclusive.")],
+    data_dir: Annotated[Path | None, typer.Option(help="Runtime data directory.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Stored findings of a shadow algorithm against the live one over a period: incidents
+    both found, and those only one of them found."""
+    from datetime import UTC, datetime
+
+    from gridwatch.cli.common import open_store
+    from gridwatch.detect.findings_query import findings_of
+    from gridwatch.domain.shadow import compare
+
+    def when(text: str) -> datetime:
+        at = datetime.fromisoformat(text)
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+    store = open_store(data_dir)
+    start, end = when(since), when(until)
+    result = compare(findings_of(store, shadow, start, end), findings_of(store, live, start, end))
+    summary = {
+        "shadow": shadow,
+        "live": live,
+        "both": len(result.both),
+        "shadow_only": len(result.shadow_only),
+        "live_only": len(result.live_only),
+        "agreement": round(result.agreement, 3),
+    }
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    for k, v in summary.items():
+        out.print(f"{k}: {v}")
+    for f in result.shadow_only:
+        out.print(f"  only {shadow}: {f.device_id} {f.zone_id or ''} {f.observed_at:%F %T}")
+    for f in result.live_only:
+        out.print(f"  only {live}: {f.device_id} {f.zone_id or ''} {f.observed_at:%F %T}")
