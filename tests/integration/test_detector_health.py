@@ -32,3 +32,27 @@ def test_bad_frames_and_silent_cameras_show_in_the_published_health(
     assert h["bad_frames"] == "1" and h["frames_analysed"] == "1"
     assert "cam-0001" in json.loads(h["silent"])
     assert h["updated_at"] == now.isoformat()
+
+
+def test_the_embedded_runtime_publishes_detector_health(tmp_path: Path, redis_url: str):
+    import time
+
+    from gridwatch.config.settings import Settings
+    from gridwatch.runtime.embedded import EmbeddedRuntime, open_services
+    from tests.conftest import MINIMAL
+
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, db_url=None)
+    services = open_services(settings)
+    rt = EmbeddedRuntime(MINIMAL, services, settings, realtime=False)
+    rt.start()
+    try:
+        deadline = time.monotonic() + 30
+        h: dict[str, str] = {}
+        while time.monotonic() < deadline and int(h.get("frames_analysed", "0")) == 0:
+            time.sleep(0.5)
+            h = read_health(services.hot.r, "embedded")
+    finally:
+        rt.stop()
+        services.close()
+    assert int(h["frames_analysed"]) > 0
+    assert {"bad_frames", "frames_dropped", "bad_readings", "silent_cameras"} <= set(h)

@@ -194,6 +194,8 @@ class EmbeddedRuntime:
                 health = {
                     **self.detect.health(now),
                     "frames_dropped": sum(self.buffers.dropped.values()),
+                    "readings": self.sensors.stats.readings,
+                    "bad_readings": self.sensors.stats.bad_readings,
                 }
                 publish_health(self.services.hot.r, "embedded", health, now)
             frame = self.buffers.take(timeout=0.2)
