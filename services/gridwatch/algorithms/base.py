@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar, Generic, Literal, TypeVar
+from datetime import datetime
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from gridwatch.config.schema import Zone
-from gridwatch.domain.detections import Detections
+from gridwatch.domain.detections import COCO_CLASSES, Detections, FloatArray
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import FrameInfo, Reading
 
@@ -47,6 +48,11 @@ class Algorithm(ABC, Generic[P]):
     title: ClassVar[str]  # zh-CN display name
     Params: ClassVar[type[Params]]
     zone_kinds: ClassVar[tuple[str, ...]] = ()
+    # The card (with the class docstring: what it detects): what it reads, where it fails,
+    # and how good it measured on the project's labelled sets.
+    inputs: ClassVar[str] = ""
+    limits: ClassVar[str] = ""
+    quality: ClassVar[str] = "not measured yet: no labelled set"
 
     def __init__(self, params: P, device: DeviceContext) -> None:
         self.params = params
@@ -67,3 +73,50 @@ class SensorAlgorithm(Algorithm[P]):
     @abstractmethod
     def process(self, reading: Reading) -> list[Finding]:
         """Called for every valid reading of the device, in order."""
+
+
+def vision_finding(
+    algo: VisionAlgorithm[Any],
+    frame: FrameInfo,
+    *,
+    key: str,
+    started_at: datetime,
+    confidence: float,
+    zone_id: str,
+    box: FloatArray | None,
+    class_id: int | None,
+    summary: str,
+) -> Finding:
+    """A finding of a vision algorithm with its device, mode and model filled in."""
+    return Finding(
+        device_id=frame.device_id,
+        algorithm=algo.id,
+        event_type=algo.event_type,
+        incident_key=key,
+        started_at=started_at,
+        observed_at=frame.at,
+        confidence=round(float(confidence), 3),
+        mode=algo.device.mode,
+        box=tuple(float(v) for v in box) if box is not None else None,  # type: ignore[arg-type]
+        zone_id=zone_id,
+        class_name=COCO_CLASSES[class_id] if class_id is not None else None,
+        model_version=algo.device.model_version,
+        summary=summary,
+    )
+
+
+def sensor_finding(
+    algo: SensorAlgorithm[Any], reading: Reading, *, key: str, started_at: datetime, summary: str
+) -> Finding:
+    return Finding(
+        device_id=reading.device_id,
+        algorithm=algo.id,
+        event_type=algo.event_type,
+        incident_key=key,
+        started_at=started_at,
+        observed_at=reading.at,
+        confidence=1.0,
+        mode=algo.device.mode,
+        value=reading.value,
+        summary=summary,
+    )

@@ -12,7 +12,23 @@ from gridwatch.algorithms.base import Algorithm
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "gridwatch.algorithms"
-BUILTIN_MODULES = ("lane_occupation",)
+BUILTIN_MODULES = (
+    "lane_occupation",
+    "illegal_parking",
+    "fire_lane_occupation",
+    "non_motor_disorder",
+    "area_intrusion",
+    "crowd_gathering",
+    "loitering",
+    "wrong_way_driving",
+    "heavy_truck_restricted",
+    "street_vending",
+    "person_in_water",
+    "abandoned_object",
+    "water_level",
+    "water_quality",
+    "rainfall",
+)
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from gridwatch.cli import (
+    algo,
+    bench,
     config_cmd,
     demo,
     documents,
@@ -38,6 +40,8 @@ app.add_typer(emergency.app, name="emergency")
 app.add_typer(silence.app, name="silence")
 app.add_typer(users.app, name="users")
 app.add_typer(ingest_cmd.app, name="ingest")
+app.add_typer(bench.app, name="bench")
+app.add_typer(algo.app, name="algo")
 
 if __name__ == "__main__":
     app()

@@ -4,8 +4,10 @@ evidence drawn for each finding. The same code serves the embedded runtime and F
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -15,8 +17,12 @@ from gridwatch.algorithms.registry import plugin_or_none
 from gridwatch.config.schema import Camera, District, Sensor
 from gridwatch.detect.annotate import draw_evidence, encode_jpeg
 from gridwatch.detect.engine import BadFrame, NanoDetDetector, check_frame
+from gridwatch.detect.incident_memory import IncidentMemory, LocalIncidentMemory
+from gridwatch.detect.motion import MotionGate
+from gridwatch.domain.detections import Detections
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import BadReading, FrameInfo, Reading
+from gridwatch.domain.tracking import Tracker
 from gridwatch.ingest.frames import Frame
 from gridwatch.store.evidence import EvidenceStore
 
@@ -25,12 +31,22 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class StageStats:
-    frames_analysed: int = 0
+    """Counters of one stage; `health()` of the stage reports them with the silent cameras."""
+
+    frames_in: int = 0
+    frames_analysed: int = 0  # frames that went through the model
+    frames_gated: int = 0  # no motion: the camera's last detections were reused
     bad_frames: int = 0
     findings: int = 0
+    repeats_suppressed: int = 0  # findings of an incident that alerted within its cooldown
     readings: int = 0
     bad_readings: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["errors"] = dict(self.errors)
+        return d
 
 
 AnyAlgorithm = Algorithm[Any]
@@ -44,11 +60,28 @@ def _build(
 
 
 class DetectStage:
+    """`gate=None` analyses every frame; `incidents` decides which findings alert (default: a
+    memory local to this stage; pass a `RedisIncidentMemory` to survive restarts)."""
+
     def __init__(
-        self, district: District, detector: NanoDetDetector, evidence: EvidenceStore
+        self,
+        district: District,
+        detector: NanoDetDetector,
+        evidence: EvidenceStore,
+        *,
+        gate: MotionGate | None = None,
+        incidents: IncidentMemory | None = None,
+        draw_evidence: bool = True,
     ) -> None:
         self.district, self.detector, self.evidence = district, detector, evidence
+        self.gate = gate
+        self.incidents: IncidentMemory = incidents or LocalIncidentMemory()
+        self.draw = draw_evidence
         self.stats = StageStats()
+        self.last_frame_at: dict[str, datetime] = {}
+        self._last: dict[str, Detections] = {}
+        self._trackers: dict[str, Tracker] = {}
+        self._lock = threading.Lock()
         self._algorithms: dict[str, list[VisionAlgorithm]] = {}  # type: ignore[type-arg]
         self._zones = {c.id: {z.id: z for z in c.zones} for c in district.cameras}
 
@@ -71,29 +104,77 @@ class DetectStage:
         return self._algorithms[camera.id]
 
     def process(self, frame: Frame) -> list[Finding]:
-        """Analyse one frame. A bad frame is counted and skipped; it never raises."""
-        camera = self.district.device(frame.device_id)
+        """Analyse one frame. A bad frame is counted and skipped; it never raises. Frames of one
+        camera must come in order and from one thread at a time; cameras may run in parallel."""
+        try:
+            camera: Camera | Sensor | None = self.district.device(frame.device_id)
+        except KeyError:
+            camera = None
         if not isinstance(camera, Camera):
-            self.stats.errors["not_a_camera"] += 1
+            self._count("errors", "not_a_camera")
             return []
         try:
             image = check_frame(frame.image)
         except BadFrame as e:
-            self.stats.bad_frames += 1
+            self._count("bad_frames")
             log.warning("%s frame %d skipped: %s", frame.device_id, frame.seq, e)
             return []
+        self._count("frames_in")
+        self.last_frame_at[frame.device_id] = frame.at
         algos = self.algorithms_for(camera)
         if not algos:
             return []
-        detections = self.detector.detect(image)
-        self.stats.frames_analysed += 1
+        detections = self.detections_for(frame.device_id, image, frame.at)
         info = FrameInfo(frame.device_id, frame.seq, frame.at, image.shape[1], image.shape[0])
         findings = []
         for algo in algos:
             for f in algo.process(info, detections):
-                findings.append(self._with_evidence(f, image))
-        self.stats.findings += len(findings)
+                res = self.incidents.resolve(f, frame.at)
+                if not res.alert:
+                    self._count("repeats_suppressed")
+                    continue
+                findings.append(
+                    self._with_evidence(res.finding, image) if self.draw else res.finding
+                )
+        self._count("findings", n=len(findings))
         return findings
+
+    def detections_for(self, device_id: str, image: np.ndarray, at: datetime) -> Detections:
+        """One model pass for all the camera's algorithms, or none when nothing moved."""
+        last = self._last.get(device_id)
+        if last is not None and self.gate is not None:
+            if not self.gate.should_analyse(device_id, image, at):
+                self._count("frames_gated")
+                return last
+        elif self.gate is not None:
+            self.gate.should_analyse(device_id, image, at)  # learn the first background
+        tracker = self._trackers.setdefault(device_id, Tracker())
+        detections = tracker.update(self.detector.detect(image), at)
+        self._count("frames_analysed")
+        self._last[device_id] = detections
+        return detections
+
+    def silent_cameras(self, now: datetime, after: timedelta) -> list[str]:
+        """Cameras with algorithms whose last good frame is older than `after` (or never came)."""
+        never = datetime.min.replace(tzinfo=now.tzinfo)
+        return [
+            c.id
+            for c in self.district.ai_devices
+            if now - self.last_frame_at.get(c.id, never) > after
+        ]
+
+    def health(
+        self, now: datetime, silent_after: timedelta = timedelta(seconds=60)
+    ) -> dict[str, Any]:
+        silent = self.silent_cameras(now, silent_after)
+        return {**self.stats.as_dict(), "silent_cameras": len(silent), "silent": silent}
+
+    def _count(self, name: str, key: str | None = None, n: int = 1) -> None:
+        with self._lock:
+            if key is not None:
+                self.stats.errors[key] += n
+            else:
+                setattr(self.stats, name, getattr(self.stats, name) + n)
 
     def _with_evidence(self, f: Finding, image: np.ndarray) -> Finding:
         zone = self._zones.get(f.device_id, {}).get(f.zone_id or "")

@@ -55,12 +55,13 @@ class StationaryTracker:
         iou = box_iou(boxes.astype(np.float32), known.astype(np.float32))
         seen: list[Stationary] = []
         taken: set[int] = set()
+        n_known = len(known)  # objects appended below are this frame's, not candidates
         # Greedy by best overlap: few objects per zone, so this is cheap and deterministic.
         order = np.argsort(-iou.max(axis=1)) if iou.size else np.arange(len(boxes))
         for i in order:
             j = -1
             if iou.size:
-                candidates = [(iou[i, k], k) for k in range(len(self.objects)) if k not in taken]
+                candidates = [(iou[i, k], k) for k in range(n_known) if k not in taken]
                 if candidates:
                     best, k = max(candidates)
                     if best >= self.min_iou:

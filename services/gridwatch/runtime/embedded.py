@@ -22,6 +22,9 @@ from gridwatch.config.loader import load_district
 from gridwatch.config.schema import District
 from gridwatch.config.settings import Settings
 from gridwatch.detect.engine import shared_detector
+from gridwatch.detect.health import publish_health
+from gridwatch.detect.incident_memory import RedisIncidentMemory
+from gridwatch.detect.motion import MotionGate
 from gridwatch.detect.stage import DetectStage, SensorStage
 from gridwatch.dispatch.escalation import EscalationRunner
 from gridwatch.dispatch.plan_reload import PlanBook
@@ -133,7 +136,13 @@ class EmbeddedRuntime:
         self.findings: queue.Queue[Finding | None] = queue.Queue()
         self.threads: list[threading.Thread] = []
         detector = shared_detector(self.district.detector, settings.detector_threads)
-        self.detect = DetectStage(self.district, detector, services.evidence)
+        self.detect = DetectStage(
+            self.district,
+            detector,
+            services.evidence,
+            gate=MotionGate(),
+            incidents=RedisIncidentMemory(services.hot.r),
+        )
         self.sensors = SensorStage(self.district)
         self.dispatch = DispatchStage(self.district, services.store, services.hot, clock)
         self.intake = DeviceIntake(
@@ -161,7 +170,18 @@ class EmbeddedRuntime:
         self.threads.append(t)
 
     def _detect_loop(self) -> None:
+        published = 0.0
         while not self.stop_event.is_set():
+            if time.monotonic() - published >= 5:
+                published = time.monotonic()
+                now = self.clock()
+                health = {
+                    **self.detect.health(now),
+                    "frames_dropped": sum(self.buffers.dropped.values()),
+                    "readings": self.sensors.stats.readings,
+                    "bad_readings": self.sensors.stats.bad_readings,
+                }
+                publish_health(self.services.hot.r, "embedded", health, now)
             frame = self.buffers.take(timeout=0.2)
             if frame is None:
                 continue

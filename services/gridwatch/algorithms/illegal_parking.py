@@ -1,0 +1,34 @@
+"""违法停车 — a motor vehicle parked in a no-parking zone."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from gridwatch.algorithms.stationary_rule import StationaryInZone, StationaryParams
+from gridwatch.domain.detections import MOTOR_VEHICLES
+
+
+class IllegalParkingParams(StationaryParams):
+    dwell_s: float = Field(120.0, gt=0, description="Seconds parked before it is reported.")
+
+
+class IllegalParking(StationaryInZone):
+    """A car, bus or truck standing in a `no_parking` zone for `dwell_s` seconds or more."""
+
+    id: ClassVar[str] = "illegal_parking"
+    event_type: ClassVar[str] = "illegal_parking"
+    title: ClassVar[str] = "违法停车"
+    Params = IllegalParkingParams
+    zone_kinds: ClassVar[tuple[str, ...]] = ("no_parking",)
+    classes: ClassVar[frozenset[int]] = MOTOR_VEHICLES
+    what: ClassVar[str] = "no-parking zone"
+    inputs: ClassVar[str] = "detections of car/bus/truck; zones of kind no_parking"
+    limits: ClassVar[str] = (
+        "Cannot tell a parked car from one waiting with its driver inside (loading, picking up); "
+        "a long dwell_s keeps that down. Delivery vans at the kerb are legitimate in many streets."
+    )
+
+
+PLUGIN = IllegalParking

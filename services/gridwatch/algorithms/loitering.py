@@ -1,0 +1,39 @@
+"""人员徘徊 — a person staying in a watched area far longer than passing through takes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from gridwatch.algorithms.track_rule import TrackInZone, TrackParams
+from gridwatch.domain.detections import CLASS_ID
+
+
+class LoiteringParams(TrackParams):
+    min_s: float = Field(120.0, ge=0, description="Seconds in the zone that count as loitering.")
+    max_gap_s: float = Field(
+        20.0, gt=0, description="Seconds a track may be unseen in the zone and still be there."
+    )
+
+
+class Loitering(TrackInZone):
+    """A tracked person whose ground point stays in a `restricted`, `river_bank` or `square`
+    zone for `min_s` seconds."""
+
+    id: ClassVar[str] = "loitering"
+    event_type: ClassVar[str] = "loitering"
+    title: ClassVar[str] = "人员徘徊"
+    Params = LoiteringParams
+    zone_kinds: ClassVar[tuple[str, ...]] = ("restricted", "river_bank", "square")
+    classes: ClassVar[frozenset[int]] = frozenset({CLASS_ID["person"]})
+    what: ClassVar[str] = "zone"
+    inputs: ClassVar[str] = "tracked person detections"
+    limits: ClassVar[str] = (
+        "Depends on the track surviving the whole dwell: in crowds ids switch and dwell "
+        "restarts (misses), and benches or queues make lawful long stays (false alarms). "
+        "Its events go to human review."
+    )
+
+
+PLUGIN = Loitering

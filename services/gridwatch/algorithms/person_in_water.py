@@ -1,0 +1,36 @@
+"""人员涉水 — a person in the water or wading at the river's edge."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from gridwatch.algorithms.track_rule import TrackInZone, TrackParams
+from gridwatch.domain.detections import CLASS_ID
+
+
+class PersonInWaterParams(TrackParams):
+    min_s: float = Field(2.0, ge=0, description="Seconds in the water zone before it alerts.")
+    min_confidence: float = Field(0.3, ge=0, le=1, description="Detector score to count a box.")
+
+
+class PersonInWater(TrackInZone):
+    """A tracked person whose ground point lies in a `river` zone for `min_s` seconds."""
+
+    id: ClassVar[str] = "person_in_water"
+    event_type: ClassVar[str] = "person_in_water"
+    title: ClassVar[str] = "人员涉水"
+    Params = PersonInWaterParams
+    zone_kinds: ClassVar[tuple[str, ...]] = ("river",)
+    classes: ClassVar[frozenset[int]] = frozenset({CLASS_ID["person"]})
+    what: ClassVar[str] = "water zone"
+    inputs: ClassVar[str] = "tracked person detections; zones of kind river"
+    limits: ClassVar[str] = (
+        "A swimmer shows only head and shoulders, often below the detector's threshold; a "
+        "person on a boat or a bridge drawn inside the zone alerts. Critical severity: tune "
+        "zones tightly rather than raising min_confidence."
+    )
+
+
+PLUGIN = PersonInWater

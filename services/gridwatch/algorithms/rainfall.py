@@ -1,0 +1,58 @@
+"""强降雨预警 — rainfall intense enough to raise flash floods on the hillside streams."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from pydantic import Field
+
+from gridwatch.algorithms.base import DeviceContext, Params, SensorAlgorithm, sensor_finding
+from gridwatch.domain.episodes import Episode
+from gridwatch.domain.events import Finding
+from gridwatch.domain.readings import Reading
+from gridwatch.domain.series import Window
+
+
+class RainfallParams(Params):
+    intensity_mm_h: float = Field(20.0, gt=0, description="Intensity that alerts (短时强降水).")
+    window_s: float = Field(1800.0, gt=0, description="Seconds the intensity is averaged over.")
+    release_s: float = Field(3600.0, ge=0, description="Seconds of lighter rain that end it.")
+
+
+class Rainfall(SensorAlgorithm[RainfallParams]):
+    """Mean intensity over `window_s` ≥ `intensity_mm_h` (a single gusty reading does not
+    alert): one finding per storm."""
+
+    id: ClassVar[str] = "rainfall"
+    event_type: ClassVar[str] = "rainfall"
+    title: ClassVar[str] = "强降雨预警"
+    Params = RainfallParams
+    inputs: ClassVar[str] = "rainfall readings in mm/h"
+    limits: ClassVar[str] = (
+        "One gauge sees one point: convective cells a kilometre away are missed; a blocked "
+        "tipping bucket reads zero in the heaviest rain."
+    )
+
+    def __init__(self, params: RainfallParams, device: DeviceContext) -> None:
+        super().__init__(params, device)
+        self.window = Window(timedelta(seconds=params.window_s))
+        self.episode = Episode(timedelta(0), timedelta(seconds=params.release_s))
+
+    def process(self, reading: Reading) -> list[Finding]:
+        self.window.add(reading.at, reading.value)
+        mean = self.window.mean()
+        if not self.episode.update(mean >= self.params.intensity_mm_h, reading.at):
+            return []
+        return [
+            sensor_finding(
+                self,
+                reading,
+                key="storm",
+                started_at=self.episode.since or reading.at,
+                summary=f"{mean:.1f} mm/h over {int(self.params.window_s // 60)} min",
+            )
+        ]
+
+
+PLUGIN = Rainfall

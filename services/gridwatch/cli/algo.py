@@ -1,0 +1,144 @@
+"""`gridwatch algo`: the algorithm engineer's kit — list, card, evaluate, scaffold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gridwatch.algorithms.registry import plugin, plugins
+
+app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
+out = Console()
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _flat(doc: str | None) -> str:
+    return " ".join((doc or "").split())
+
+
+@app.command("list")
+def list_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every registered algorithm (built-in and from `gridwatch.algorithms` entry points)."""
+    rows: list[dict[str, Any]] = [
+        {
+            "id": cls.id,
+            "title": cls.title,
+            "kind": cls.kind,
+            "zones": list(cls.zone_kinds),
+            "detects": _flat(cls.__doc__),
+        }
+        for cls in plugins().values()
+    ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(rows)} algorithms")
+    for col in ("id", "title", "kind", "zones"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["id"], r["title"], r["kind"], ", ".join(r["zones"]))
+    out.print(table)
+
+
+@app.command("show")
+def show(name: str) -> None:
+    """The card of one algorithm: what it detects, inputs, parameters, limits, quality."""
+    cls = plugin(name)
+    out.print(f"[bold]{cls.id}[/bold] — {cls.title} ({cls.kind})")
+    out.print((cls.__doc__ or "").strip())
+    out.print(f"[bold]inputs[/bold]: {cls.inputs}")
+    if cls.zone_kinds:
+        out.print(f"[bold]zones[/bold]: {', '.join(cls.zone_kinds)}")
+    out.print("[bold]parameters[/bold]:")
+    for field, info in cls.Params.model_fields.items():
+        out.print(f"  {field} = {info.default!r}: {info.description or ''}")
+    out.print(f"[bold]known limits[/bold]: {cls.limits}")
+    out.print(f"[bold]measured quality[/bold]: {cls.quality}")
+
+
+@app.command("eval")
+def eval_cmd(
+    name: str,
+    dataset: Annotated[Path, typer.Option(help="Directory holding labels.yaml.")],
+    threads: Annotated[int, typer.Option(help="ONNX Runtime threads.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Run NAME with the real detector over a labelled set: precision, recall, F1, false
+    alarms per hour and cost per frame (format: datasets/README.md)."""
+    from gridwatch.detect.engine import shared_detector
+    from gridwatch.detect.evaluate import evaluate
+
+    result: dict[str, Any] = evaluate(name, dataset, shared_detector("nanodet", threads)).as_dict()
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    table = Table(title=f"{name} on {dataset}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for k, v in result.items():
+        table.add_row(k, str(v))
+    out.print(table)
+
+
+@app.command("new")
+def new(
+    name: str,
+    title: Annotated[str, typer.Option(help="Display name (zh-CN).")] = "",
+) -> None:
+    """Scaffold a new algorithm: module (config schema + card) and a unit test. Register it in
+    algorithms/registry.py, or from another package under the `gridwatch.algorithms` entry
+    point group."""
+    from gridwatch.algorithms.scaffold import scaffold
+
+    for path in scaffold(name, ROOT, title):
+        out.print(f"wrote {path.relative_to(ROOT)}")
+
+
+@app.command("compare")
+def compare_cmd(
+    shadow: Annotated[str, typer.Argument(help="Algorithm deployed with mode: shadow.")],
+    live: Annotated[str, typer.Argument(help="The live algorithm it may replace.")],
+    since: Annotated[str, typer.Option(help="Start (ISO date/time, UTC unless given).")],
+    until: Annotated[str, typer.Option(help="End (ISO date/time), exclusive.")],
+    data_dir: Annotated[Path | None, typer.Option(help="Runtime data directory.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Stored findings of a shadow algorithm against the live one over a period: incidents
+    both found, and those only one of them found."""
+    from datetime import UTC, datetime
+
+    from gridwatch.cli.common import open_store
+    from gridwatch.detect.findings_query import findings_of
+    from gridwatch.domain.shadow import compare
+
+    def when(text: str) -> datetime:
+        at = datetime.fromisoformat(text)
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+    store = open_store(data_dir)
+    start, end = when(since), when(until)
+    result = compare(findings_of(store, shadow, start, end), findings_of(store, live, start, end))
+    summary = {
+        "shadow": shadow,
+        "live": live,
+        "both": len(result.both),
+        "shadow_only": len(result.shadow_only),
+        "live_only": len(result.live_only),
+        "agreement": round(result.agreement, 3),
+    }
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    for k, v in summary.items():
+        out.print(f"{k}: {v}")
+    for f in result.shadow_only:
+        out.print(f"  only {shadow}: {f.device_id} {f.zone_id or ''} {f.observed_at:%F %T}")
+    for f in result.live_only:
+        out.print(f"  only {live}: {f.device_id} {f.zone_id or ''} {f.observed_at:%F %T}")

@@ -1,0 +1,155 @@
+"""`gridwatch algo eval`: run a vision algorithm with the real detector over a labelled set.
+
+The set is a directory with `labels.yaml` (format in datasets/README.md): clips (a video
+sampled at `sample_fps`, or a still shown for `duration_s` seconds at 1 frame/s), their zones,
+and the incidents a person saw in them. Zones without incidents are the negatives.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
+from gridwatch.algorithms.registry import plugin
+from gridwatch.config.schema import Zone
+from gridwatch.detect.engine import NanoDetDetector
+from gridwatch.domain.detections import Detections
+from gridwatch.domain.readings import FrameInfo
+from gridwatch.domain.scoring import Found, Label, Score, score
+
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LabelledEvent(_Strict):
+    zone: str = Field(description="Zone id of the clip where the incident happens.")
+    start_s: float = Field(ge=0, description="Seconds from the clip start: incident visible.")
+    end_s: float = Field(ge=0, description="Seconds from the clip start: incident over.")
+    box: tuple[float, float, float, float] | None = Field(
+        None, description="Object box x1,y1,x2,y2 normalised to 0-1."
+    )
+    note: str = ""
+
+
+class Clip(_Strict):
+    id: str
+    source: str = Field(description="Video or still picture, relative to the labels file.")
+    sample_fps: float = Field(1.0, gt=0, description="Video: frames analysed per second.")
+    duration_s: int = Field(30, gt=0, description="Still: seconds it is shown at 1 frame/s.")
+    zones: list[Zone]
+    events: list[LabelledEvent] = Field(default_factory=list)
+
+
+class LabelSet(_Strict):
+    algorithm: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    clips: list[Clip]
+
+
+@dataclass
+class Evaluation:
+    algorithm: str
+    score: Score
+    frames: int
+    detect_ms_per_frame: float
+    algorithm_ms_per_frame: float
+
+    def as_dict(self) -> dict[str, Any]:
+        s = self.score
+        return {
+            "algorithm": self.algorithm,
+            "precision": round(s.precision, 3),
+            "recall": round(s.recall, 3),
+            "f1": round(s.f1, 3),
+            "true_positives": s.true_positives,
+            "false_positives": s.false_positives,
+            "false_negatives": s.false_negatives,
+            "false_alarms_per_hour": round(s.false_alarms_per_hour, 2),
+            "frames": self.frames,
+            "hours": round(s.hours, 4),
+            "detect_ms_per_frame": round(self.detect_ms_per_frame, 1),
+            "algorithm_ms_per_frame": round(self.algorithm_ms_per_frame, 3),
+        }
+
+
+def load_labels(directory: Path) -> LabelSet:
+    path = directory / "labels.yaml"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no labels.yaml in the dataset directory")
+    return LabelSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray, bool]]:
+    """(seconds from start, picture, same picture as the previous one)."""
+    path = (base / clip.source).resolve()
+    still = cv2.imread(str(path)) if path.suffix.lower() in {".jpg", ".jpeg", ".png"} else None
+    if still is not None:
+        for s in range(clip.duration_s):
+            yield float(s), still, s > 0
+        return
+    cap = cv2.VideoCapture(str(path))
+    if not cap.isOpened():
+        raise ValueError(f"{path}: cannot be read as a video or a picture")
+    fps = cap.get(cv2.CAP_PROP_FPS) or 10.0
+    step = max(1, round(fps / clip.sample_fps))
+    i = 0
+    while True:
+        ok, image = cap.read()
+        if not ok:
+            break
+        if i % step == 0:
+            yield i / fps, image, False
+        i += 1
+    cap.release()
+
+
+def evaluate(name: str, directory: Path, detector: NanoDetDetector) -> Evaluation:
+    labels = load_labels(directory)
+    cls = plugin(name)
+    if not issubclass(cls, VisionAlgorithm):
+        raise ValueError(f"{name} is a sensor algorithm; this set holds camera clips")
+    params = cls.Params.model_validate(labels.params if labels.algorithm == name else {})
+    truth: list[Label] = []
+    found: list[Found] = []
+    frames = 0
+    seconds = 0.0
+    detect_s = algo_s = 0.0
+    for clip in labels.clips:
+        algo = cls(params, DeviceContext(clip.id, tuple(clip.zones), "live", detector.version))
+        last: Detections | None = None
+        size = (1, 1)
+        clip_end = 0.0
+        for at_s, image, repeated in clip_frames(clip, directory):
+            size = (image.shape[1], image.shape[0])
+            t0 = time.perf_counter()
+            # A still shown again is the same pixels: the detector would say the same.
+            detections = last if repeated and last is not None else detector.detect(image)
+            t1 = time.perf_counter()
+            info = FrameInfo(clip.id, frames, T0 + timedelta(seconds=at_s), *size)
+            for f in algo.process(info, detections):
+                found.append(Found(clip.id, f.zone_id or "", at_s, f.box))
+            detect_s += t1 - t0
+            algo_s += time.perf_counter() - t1
+            last = detections
+            frames += 1
+            clip_end = at_s
+        seconds += clip_end + 1
+        scale = np.array([size[0], size[1], size[0], size[1]], np.float32)
+        for ev in clip.events:
+            box = tuple(float(v) for v in np.asarray(ev.box) * scale) if ev.box else None
+            truth.append(Label(clip.id, ev.zone, ev.start_s, ev.end_s, box))  # type: ignore[arg-type]
+    result = score(truth, found, seconds / 3600)
+    return Evaluation(name, result, frames, 1000 * detect_s / frames, 1000 * algo_s / frames)

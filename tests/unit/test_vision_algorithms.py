@@ -1,0 +1,157 @@
+"""Each vision algorithm on synthetic detections: the pure rule, no model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from gridwatch.algorithms.abandoned_object import AbandonedObject, AbandonedObjectParams
+from gridwatch.algorithms.area_intrusion import AreaIntrusion
+from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
+from gridwatch.algorithms.crowd_gathering import CrowdGathering, CrowdParams
+from gridwatch.algorithms.fire_lane_occupation import FireLaneOccupation, FireLaneParams
+from gridwatch.algorithms.heavy_truck_restricted import HeavyTruckParams, HeavyTruckRestricted
+from gridwatch.algorithms.illegal_parking import IllegalParking, IllegalParkingParams
+from gridwatch.algorithms.loitering import Loitering, LoiteringParams
+from gridwatch.algorithms.non_motor_disorder import NonMotorDisorder, NonMotorParams
+from gridwatch.algorithms.person_in_water import PersonInWater, PersonInWaterParams
+from gridwatch.algorithms.street_vending import StreetVending, StreetVendingParams
+from gridwatch.algorithms.track_rule import TrackParams
+from gridwatch.algorithms.wrong_way_driving import WrongWayDriving, WrongWayParams
+from gridwatch.config.schema import Zone
+from gridwatch.domain.detections import CLASS_ID, Detections
+from gridwatch.domain.events import Finding
+from gridwatch.domain.readings import FrameInfo
+from gridwatch.domain.tracking import Tracker
+
+T0 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
+LEFT = [(0.0, 0.0), (0.5, 0.0), (0.5, 1.0), (0.0, 1.0)]
+ALL = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
+
+
+def zone(kind: str, polygon=LEFT, direction=None) -> Zone:
+    return Zone(id=f"{kind}-1", kind=kind, polygon=polygon, direction=direction)
+
+
+def dets(*objs: tuple[str, tuple[float, float, float, float], float]) -> Detections:
+    if not objs:
+        return Detections.empty()
+    return Detections(
+        np.array([o[1] for o in objs], np.float32),
+        np.array([o[2] for o in objs], np.float32),
+        np.array([CLASS_ID[o[0]] for o in objs]),
+    )
+
+
+def run(algo: VisionAlgorithm, scenes, seconds: int, t0: datetime = T0) -> list[Finding]:
+    """`scenes(t)` gives the detections at second t; a tracker gives them ids, as the stage does."""
+    tracker, out = Tracker(), []
+    for t in range(seconds):
+        at = t0 + timedelta(seconds=t)
+        det = tracker.update(scenes(t), at)
+        out += algo.process(FrameInfo("cam-1", t, at, 100, 100), det)
+    return out
+
+
+def ctx(*zones: Zone) -> DeviceContext:
+    return DeviceContext("cam-1", zones)
+
+
+def test_illegal_parking_after_the_dwell_only_in_a_no_parking_zone():
+    algo = IllegalParking(IllegalParkingParams(dwell_s=30), ctx(zone("no_parking")))
+    assert len(run(algo, lambda t: dets(("car", (10, 10, 30, 30), 0.6)), 60)) == 1
+    algo = IllegalParking(IllegalParkingParams(dwell_s=30), ctx(zone("no_parking")))
+    assert run(algo, lambda t: dets(("car", (60, 10, 90, 30), 0.6)), 60) == []
+
+
+def test_fire_lane_counts_motorcycles_too():
+    algo = FireLaneOccupation(FireLaneParams(dwell_s=10), ctx(zone("fire_lane")))
+    (f,) = run(algo, lambda t: dets(("motorcycle", (10, 40, 20, 60), 0.5)), 20)
+    assert f.class_name == "motorcycle" and f.zone_id == "fire_lane-1"
+
+
+def test_abandoned_bag_is_reported_only_once_its_owner_has_gone():
+    algo = AbandonedObject(AbandonedObjectParams(dwell_s=10), ctx(zone("square", ALL)))
+    bag = ("suitcase", (40, 60, 50, 75), 0.5)
+    owner = ("person", (38, 30, 52, 75), 0.8)
+    out = run(algo, lambda t: dets(bag, owner) if t < 30 else dets(bag), 45)
+    assert len(out) == 1 and out[0].observed_at >= T0 + timedelta(seconds=30)
+
+
+def test_street_vending_needs_a_stall_object_next_to_the_person():
+    params = StreetVendingParams(dwell_s=20)
+    vendor = ("person", (10, 40, 20, 70), 0.7)
+    parasol = ("umbrella", (5, 20, 30, 45), 0.5)
+    algo = StreetVending(params, ctx(zone("sidewalk")))
+    assert len(run(algo, lambda t: dets(vendor, parasol), 40)) == 1
+    algo = StreetVending(params, ctx(zone("sidewalk")))
+    assert run(algo, lambda t: dets(vendor), 40) == []
+
+
+def test_non_motor_disorder_when_enough_bikes_stand_long_enough():
+    bikes = [("bicycle", (5 + 10 * i, 60, 13 + 10 * i, 75), 0.6) for i in range(3)]
+    algo = NonMotorDisorder(NonMotorParams(min_count=3, dwell_s=30), ctx(zone("non_motor_parking")))
+    assert len(run(algo, lambda t: dets(*bikes), 90)) == 1
+    algo = NonMotorDisorder(NonMotorParams(min_count=3, dwell_s=30), ctx(zone("non_motor_parking")))
+    assert run(algo, lambda t: dets(*bikes[:2]), 90) == []
+
+
+def walker(t: int, x0: float = 10, speed: float = 1.0) -> tuple[str, tuple, float]:
+    x = x0 + speed * t
+    return ("person", (x, 40, x + 8, 70), 0.8)
+
+
+def test_intrusion_reports_each_person_once_per_entry():
+    algo = AreaIntrusion(TrackParams(min_s=3), ctx(zone("restricted")))
+    out = run(algo, lambda t: dets(walker(t), walker(t, x0=20)), 20)
+    assert len(out) == 2 and {f.incident_key for f in out} == {
+        "restricted-1#track1",
+        "restricted-1#track2",
+    }
+
+
+def test_person_passing_outside_the_restricted_zone_is_not_an_intrusion():
+    algo = AreaIntrusion(TrackParams(min_s=3), ctx(zone("restricted")))
+    assert run(algo, lambda t: dets(walker(t, x0=60)), 20) == []
+
+
+def test_person_in_water_alerts_after_seconds_not_minutes():
+    algo = PersonInWater(PersonInWaterParams(min_s=2), ctx(zone("river")))
+    (f,) = run(algo, lambda t: dets(walker(t, speed=0.2)), 10)
+    assert f.observed_at - f.started_at == timedelta(seconds=2)
+
+
+def test_loitering_needs_the_full_dwell_in_the_zone():
+    algo = Loitering(LoiteringParams(min_s=60), ctx(zone("square")))
+    pacing = lambda t: dets(walker(abs(t % 40 - 20), speed=0.5))  # noqa: E731  to and fro
+    assert len(run(algo, pacing, 90)) == 1
+    algo = Loitering(LoiteringParams(min_s=60), ctx(zone("square")))
+    assert run(algo, lambda t: dets(walker(t, speed=1.5)), 90) == []  # walks through
+
+
+def test_crowd_is_one_finding_per_gathering():
+    crowd = [("person", (2 * i, 50, 2 * i + 3, 60), 0.6) for i in range(20)]
+    algo = CrowdGathering(
+        CrowdParams(min_count=15, hold_s=30, release_s=20), ctx(zone("square", ALL))
+    )
+    scenes = lambda t: dets(*crowd) if t < 60 or t >= 100 else dets(*crowd[:5])  # noqa: E731
+    out = run(algo, scenes, 160)
+    assert len(out) == 2  # the crowd dispersed for 40 s (> release) and gathered again
+
+
+def test_wrong_way_against_the_lane_direction_only():
+    lane = zone("lane", ALL, direction=(0.0, 1.0))  # lawful travel: down the picture
+    car_up = lambda t: dets(("car", (40, 80 - 3 * t, 60, 95 - 3 * t), 0.7))  # noqa: E731
+    car_down = lambda t: dets(("car", (40, 10 + 3 * t, 60, 25 + 3 * t), 0.7))  # noqa: E731
+    assert len(run(WrongWayDriving(WrongWayParams(), ctx(lane)), car_up, 10)) == 1
+    assert run(WrongWayDriving(WrongWayParams(), ctx(lane)), car_down, 10) == []
+
+
+def test_heavy_truck_only_during_the_restricted_hours():
+    road = zone("road", ALL)
+    truck = lambda t: dets(("truck", (10 + t, 30, 50 + t, 70), 0.7))  # noqa: E731
+    params = HeavyTruckParams(from_hour=7, to_hour=22)
+    assert len(run(HeavyTruckRestricted(params, ctx(road)), truck, 5)) == 1
+    night = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai
+    assert run(HeavyTruckRestricted(params, ctx(road)), truck, 5, night) == []
