@@ -16,6 +16,7 @@ from gridwatch.cli import (
     report,
     silence,
     users,
+    worker,
 )
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ app.add_typer(intake.app, name="intake")
 app.add_typer(emergency.app, name="emergency")
 app.add_typer(silence.app, name="silence")
 app.add_typer(users.app, name="users")
+app.command("worker")(worker.worker)
 
 if __name__ == "__main__":
     app()
