@@ -30,7 +30,9 @@ class Message(BaseModel):
 class FrameMessage(Message):
     """One sampled camera picture (JPEG, base64 in JSON)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, ser_json_bytes="base64")
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, ser_json_bytes="base64", val_json_bytes="base64"
+    )
 
     device_id: str
     seq: int = Field(ge=0, description="Frame number at the source.")
