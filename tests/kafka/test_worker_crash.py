@@ -5,7 +5,6 @@ the events topic has exactly one task in SQL — none lost, none doubled."""
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -85,5 +84,6 @@ def test_sigkilled_detect_worker_loses_no_event_and_doubles_no_task(
     print(
         f"frames {len(frames)}, analysed {done_before_kill:.0f} by the killed worker and "
         f"{analysed(survivor):.0f} by the survivor; events on topic {sum(event_ids.values())} "
-        f"({len(event_ids)} ids), tasks {sum(tasks.values())}, open cases {sum(open_cases.values())}"
+        f"({len(event_ids)} ids), tasks {sum(tasks.values())}, "
+        f"open cases {sum(open_cases.values())}"
     )
