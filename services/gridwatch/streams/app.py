@@ -37,6 +37,7 @@ from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store
 from gridwatch.streams import metrics
 from gridwatch.streams.broker_probe import bootstrap_servers
+from gridwatch.streams.fetch_wait import use_short_fetch_wait
 from gridwatch.streams.topics import (
     CLUES,
     EVENTS,
@@ -67,7 +68,7 @@ class WorkerOptions:
 def faust_app(settings: Settings, role: Role, options: WorkerOptions) -> faust.App:
     if settings.kafka_url is None:
         raise ValueError("GRIDWATCH_KAFKA_URL is not set (e.g. kafka://127.0.0.1:9092)")
-    return faust.App(
+    app = faust.App(
         f"{settings.topic_prefix}-{role}",  # also the consumer group: one per role
         broker=[f"kafka://{s}" for s in bootstrap_servers(settings.kafka_url)],
         store="memory://",
@@ -85,6 +86,8 @@ def faust_app(settings: Settings, role: Role, options: WorkerOptions) -> faust.A
         stream_wait_empty=False,
         logging_config=None,
     )
+    use_short_fetch_wait(app)
+    return app
 
 
 class Agents:
