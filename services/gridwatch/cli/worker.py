@@ -9,7 +9,7 @@ import typer
 
 from gridwatch.cli.common import SAMPLE_CONFIG, district_or_exit
 from gridwatch.config.settings import Settings
-from gridwatch.streams.app import Role, WorkerOptions
+from gridwatch.streams.app import WorkerOptions, WorkerRole
 
 
 def worker(
@@ -44,7 +44,7 @@ def worker(
     from gridwatch.streams.worker import run_worker
 
     options = WorkerOptions(max_frame_age=timedelta(seconds=max_frame_age))
-    chosen: Role = role  # type: ignore[assignment]
+    chosen: WorkerRole = role  # type: ignore[assignment]
     try:
         run_worker(
             Settings(),

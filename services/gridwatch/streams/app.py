@@ -29,7 +29,9 @@ import faust
 from gridwatch.config.loader import load_district
 from gridwatch.config.schema import District
 from gridwatch.config.settings import Settings
+from gridwatch.dispatch.escalation import EscalationRunner
 from gridwatch.dispatch.intake import Intake, IntakeError
+from gridwatch.dispatch.plan_reload import PlanBook
 from gridwatch.dispatch.stage import DispatchStage
 from gridwatch.runtime.clock import Clock, utc_now
 from gridwatch.store.evidence import EvidenceStore
@@ -55,7 +57,7 @@ from gridwatch.streams.topics import (
 
 log = logging.getLogger(__name__)
 
-Role = Literal["ingest", "detect", "dispatch", "all"]
+WorkerRole = Literal["ingest", "detect", "dispatch", "all"]
 T = TypeVar("T")
 
 
@@ -63,9 +65,10 @@ T = TypeVar("T")
 class WorkerOptions:
     max_frame_age: timedelta = timedelta(seconds=10)
     commit_interval_s: float = 1.0
+    tick_s: float = 10.0
 
 
-def faust_app(settings: Settings, role: Role, options: WorkerOptions) -> faust.App:
+def faust_app(settings: Settings, role: WorkerRole, options: WorkerOptions) -> faust.App:
     if settings.kafka_url is None:
         raise ValueError("GRIDWATCH_KAFKA_URL is not set (e.g. kafka://127.0.0.1:9092)")
     app = faust.App(
@@ -97,6 +100,7 @@ class Agents:
         self,
         app: faust.App,
         settings: Settings,
+        config_dir: Path,
         district: District,
         *,
         detect: bool,
@@ -105,6 +109,7 @@ class Agents:
         clock: Clock = utc_now,
     ) -> None:
         self.app, self.settings, self.district = app, settings, district
+        self.config_dir = config_dir
         self.options, self.clock = options, clock
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="stage")
         self.topics = {
@@ -199,7 +204,19 @@ class Agents:
         self.hot = HotState(self.settings.redis_url)
         self.dispatch = DispatchStage(self.district, self.store, self.hot, self.clock)
         self.intake = Intake(self.district, self.dispatch)
+        self.escalation = EscalationRunner(self.dispatch)
+        self.plan_book = PlanBook(self.config_dir, self.district, self.dispatch.use)
         prefix = self.settings.topic_prefix
+
+        # Every worker follows edited plan files; deadlines, notices and escalations are run by
+        # one of them (Faust's elected leader), as the embedded runtime runs them once.
+        @self.app.timer(interval=self.options.tick_s)  # type: ignore[untyped-decorator]
+        async def reload_plans() -> None:
+            await self._run(self._guarded, "plan reload", self.plan_book.reload_if_changed)
+
+        @self.app.timer(interval=self.options.tick_s, on_leader=True)  # type: ignore[untyped-decorator]
+        async def escalate() -> None:
+            await self._run(self._guarded, "escalation tick", self.escalation.tick)
 
         @self.app.agent(self._topic(FINDINGS), name=f"{prefix}-dispatch-findings")
         async def findings_to_events(stream: faust.StreamT[bytes]) -> None:
@@ -228,6 +245,13 @@ class Agents:
                 task = await self._run(self._open_case, msg)
                 await self._send(TASKS, task.task_id, task)
 
+    @staticmethod
+    def _guarded(what: str, fn: Callable[[], object]) -> None:
+        try:
+            fn()
+        except Exception:  # the next beat tries again; a tick must not stop the worker
+            log.exception("%s failed", what)
+
     def _open_case(self, msg: EventMessage) -> TaskMessage:
         task = self.dispatch.handle_event(msg.event(), hold=msg.hold)
         return TaskMessage.of(task, self.clock())
@@ -236,7 +260,7 @@ class Agents:
 def build_worker_app(
     settings: Settings,
     config_dir: Path,
-    role: Role,
+    role: WorkerRole,
     options: WorkerOptions | None = None,
 ) -> tuple[faust.App, Agents]:
     options = options or WorkerOptions()
@@ -245,6 +269,7 @@ def build_worker_app(
     agents = Agents(
         app,
         settings,
+        config_dir,
         district,
         detect=role in ("detect", "all"),
         dispatch=role in ("dispatch", "all"),

@@ -16,7 +16,7 @@ from gridwatch.config.settings import Settings
 from gridwatch.runtime.clock import utc_now
 from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store
-from gridwatch.streams.app import Role, WorkerOptions, build_worker_app
+from gridwatch.streams.app import WorkerOptions, WorkerRole, build_worker_app
 from gridwatch.streams.broker_probe import BrokerProbe
 from gridwatch.streams.ingest_role import IngestRole
 from gridwatch.streams.publisher import Publisher, ensure_topics
@@ -48,7 +48,7 @@ def _ingest(settings: Settings, config_dir: Path, *, realtime: bool) -> IngestRo
 def run_worker(
     settings: Settings,
     config_dir: Path,
-    role: Role,
+    role: WorkerRole,
     *,
     options: WorkerOptions,
     metrics_port: int | None,
