@@ -11,7 +11,7 @@ For each worker count, on fresh topics of one Tansu broker and a fresh PostgreSQ
 Every run checks that each event has exactly one task row in SQL. Prints a table.
 
     flock /tmp/gridwatch-bench.lock python benchmarks/events_to_tasks.py [--rate 200]
-        [--seconds 20] [--backlog 3000] [--json]
+        [--seconds 20] [--backlog 3000] [--workers 1,2] [--json]
 
 PostgreSQL from GRIDWATCH_TEST_PG (default postgresql://postgres@127.0.0.1:5432/postgres),
 Redis from GRIDWATCH_REDIS_URL (default redis://127.0.0.1:6379/13; the live feed only).
@@ -234,15 +234,18 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=200, help="events/s offered (sustained)")
     parser.add_argument("--seconds", type=int, default=20, help="length of the sustained run")
     parser.add_argument("--backlog", type=int, default=3000, help="events waiting (drain)")
+    parser.add_argument("--workers", default="1,2", help="dispatch worker counts to compare")
+    parser.add_argument("--logs", type=Path, help="keep the workers' logs here")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        logs = Path(tmp)
+        logs = args.logs or Path(tmp)
+        logs.mkdir(parents=True, exist_ok=True)
         broker = TansuBroker(log_path=logs / "tansu.log").start()
         try:
             for mode in ("sustained", "drain"):
-                for workers in (1, 2):
+                for workers in (int(n) for n in args.workers.split(",")):
                     results.append(run_case(broker, workers, mode, args, logs))
                     print(json.dumps(results[-1]), file=sys.stderr)
         finally:

@@ -112,6 +112,9 @@ class Agents:
         self.config_dir = config_dir
         self.options, self.clock = options, clock
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="stage")
+        # Clock-driven work beside the records, as the embedded runtime's escalation thread:
+        # a long tick (many open cases) must not hold events back.
+        self.tick_executor = ThreadPoolExecutor(1, thread_name_prefix="tick")
         self.topics = {
             FINDINGS.base: self._topic(FINDINGS),
             EVENTS.base: self._topic(EVENTS),
@@ -143,6 +146,9 @@ class Agents:
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def _tick(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.tick_executor, fn, *args)
 
     async def _send(self, spec: TopicSpec[M], key: str, msg: M) -> None:
         await self.topics[spec.base].send(key=key.encode(), value=spec.encode(msg))
@@ -212,11 +218,11 @@ class Agents:
         # one of them (Faust's elected leader), as the embedded runtime runs them once.
         @self.app.timer(interval=self.options.tick_s)  # type: ignore[untyped-decorator]
         async def reload_plans() -> None:
-            await self._run(self._guarded, "plan reload", self.plan_book.reload_if_changed)
+            await self._tick(self._guarded, "plan reload", self.plan_book.reload_if_changed)
 
         @self.app.timer(interval=self.options.tick_s, on_leader=True)  # type: ignore[untyped-decorator]
         async def escalate() -> None:
-            await self._run(self._guarded, "escalation tick", self.escalation.tick)
+            await self._tick(self._guarded, "escalation tick", self.escalation.tick)
 
         @self.app.agent(self._topic(FINDINGS), name=f"{prefix}-dispatch-findings")
         async def findings_to_events(stream: faust.StreamT[bytes]) -> None:
