@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import faust
+import sqlalchemy.exc
 
 from gridwatch.config.loader import load_district
 from gridwatch.config.schema import District
@@ -59,6 +60,8 @@ log = logging.getLogger(__name__)
 
 WorkerRole = Literal["ingest", "detect", "dispatch", "all"]
 T = TypeVar("T")
+# Services away for a while (retried), as opposed to a record that can never be handled.
+TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, OSError)
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,26 @@ class Agents:
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
+    async def _until_done(self, topic: str, fn: Callable[..., T], *args: Any) -> T | None:
+        """Run a dispatch step until it succeeds. SQL away must not lose the record: the
+        partition waits (its order kept) and the step is tried again; a step that partly
+        happened before the failure is safe to repeat, every effect being idempotent. Any
+        other error is the record's own (e.g. a device missing from the config): it is
+        counted, logged and skipped (None) rather than holding the partition for good."""
+        pause = 0.5
+        while True:
+            try:
+                return await self._run(fn, *args)
+            except TRANSIENT:
+                metrics.STEP_FAILURES.labels(topic).inc()
+                log.exception("record of %s failed; trying again in %.1f s", topic, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 30.0)
+            except Exception:
+                metrics.BAD_RECORDS.labels(topic).inc()
+                log.exception("record of %s refused", topic)
+                return None
+
     async def _tick(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.tick_executor, fn, *args)
 
@@ -227,7 +250,10 @@ class Agents:
         @self.app.agent(self._topic(FINDINGS), name=f"{prefix}-dispatch-findings")
         async def findings_to_events(stream: faust.StreamT[bytes]) -> None:
             async for msg in self._records(FINDINGS, stream):
-                admitted = await self._run(self.dispatch.event_for_finding, msg.finding())
+                finding = msg.finding()
+                admitted = await self._until_done(
+                    FINDINGS.base, self.dispatch.event_for_finding, finding
+                )
                 if admitted is not None:
                     event, hold = admitted
                     out = EventMessage.of(event, hold=hold)
@@ -248,8 +274,9 @@ class Agents:
         @self.app.agent(self._topic(EVENTS), name=f"{prefix}-dispatch-events")
         async def events_to_tasks(stream: faust.StreamT[bytes]) -> None:
             async for msg in self._records(EVENTS, stream):
-                task = await self._run(self._open_case, msg)
-                await self._send(TASKS, task.task_id, task)
+                task = await self._until_done(EVENTS.base, self._open_case, msg)
+                if task is not None:
+                    await self._send(TASKS, task.task_id, task)
 
     @staticmethod
     def _guarded(what: str, fn: Callable[[], object]) -> None:

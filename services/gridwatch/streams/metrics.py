@@ -34,3 +34,8 @@ BROKER_OUTAGE_SECONDS = Counter(
 ASSIGNED_PARTITIONS = Gauge(
     "gridwatch_assigned_partitions", "Partitions of a topic this worker consumes now.", ["topic"]
 )
+STEP_FAILURES = Counter(
+    "gridwatch_step_failures_total",
+    "Records whose handling failed for a while (SQL away) and was tried again.",
+    ["topic"],
+)
