@@ -8,6 +8,7 @@ import pytest
 
 from gridwatch.dispatch.intake import ClueIn
 from gridwatch.domain.tasks import Role
+from gridwatch.store.hot_state import HotState
 from gridwatch.streams.publisher import Publisher
 from gridwatch.streams.tansu import TansuBroker
 from gridwatch.streams.topics import CLUES, ClueMessage
@@ -47,3 +48,6 @@ def test_one_process_runs_every_role(
         on_timeout=p.tail_logs,
     )
     assert worker.alive()
+    hot = HotState(p.env["GRIDWATCH_REDIS_URL"])
+    assert hot.device("cam-0001")["state"] == "online"
+    assert hot.thumbnail("cam-0001") is not None, "the health page's picture of the camera"

@@ -1,6 +1,7 @@
 """The ingest role: read the district's cameras and simulated sensors and publish frames and
-readings, keyed by device. Heartbeats go to Redis as in the embedded runtime.
+readings, keyed by device.
 
+Heartbeats and the latest thumbnail of each camera go to Redis as in the embedded runtime.
 A live camera is never waited for: the broker absorbs bursts and the detect role drops frames
 that are stale by the time it gets to them. `realtime=False` plays files as fast as they decode
 (tests, replays) and skips the simulators, which would otherwise never end.
@@ -16,6 +17,7 @@ from gridwatch.config.schema import Camera, District, SimulatorSource
 from gridwatch.ingest.simulator import SimulatedSensor
 from gridwatch.ingest.sources import open_camera
 from gridwatch.runtime.clock import Clock
+from gridwatch.runtime.thumbnails import Thumbnails
 from gridwatch.store.hot_state import HotState
 from gridwatch.streams.publisher import Publisher, publish_frame, publish_reading
 
@@ -35,6 +37,7 @@ class IngestRole:
     ) -> None:
         self.config_dir, self.district, self.publisher = config_dir, district, publisher
         self.hot, self.clock, self.realtime = hot, clock, realtime
+        self.thumbnails = Thumbnails(hot) if hot is not None else None
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
 
@@ -50,6 +53,8 @@ class IngestRole:
                 for frame in source.frames(self.stop_event):
                     publish_frame(self.publisher, frame)
                     self._heartbeat(camera.id, state="online")
+                    if self.thumbnails is not None:
+                        self.thumbnails.offer(frame)
                     backoff = 1.0
                 if not self.realtime:
                     return  # a finite source played to its end
