@@ -32,8 +32,15 @@ def test_sigkilled_detect_worker_loses_no_event_and_doubles_no_task(
     def analysed(w: object) -> float:
         return w.metric("gridwatch_records_processed_total", topic="frames")  # type: ignore[attr-defined]
 
-    # Mid-stream: both have been working, and frames are still waiting.
-    wait_for(lambda: all(analysed(w) >= 15 for w in detectors), 120, "both detect workers busy")
+    # Mid-stream: both have been working, a quarter of the frames is done, most still wait.
+    wait_for(
+        lambda: (
+            all(analysed(w) >= 15 for w in detectors)
+            and sum(analysed(w) for w in detectors) >= CAMERAS * 20
+        ),
+        180,
+        "both detect workers busy",
+    )
     victim, survivor = sorted(detectors, key=analysed, reverse=True)
     done_before_kill = analysed(victim)
     victim.proc.kill()
