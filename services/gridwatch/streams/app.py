@@ -151,11 +151,12 @@ class Agents:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
     async def _until_done(self, topic: str, fn: Callable[..., T], *args: Any) -> T | None:
-        """Run a dispatch step until it succeeds. SQL away must not lose the record: the
-        partition waits (its order kept) and the step is tried again; a step that partly
-        happened before the failure is safe to repeat, every effect being idempotent. Any
-        other error is the record's own (e.g. a device missing from the config): it is
-        counted, logged and skipped (None) rather than holding the partition for good."""
+        """Run a stage step until it succeeds. SQL or the evidence volume away must not lose
+        the record: the partition waits (its order kept) and the step is tried again; a step
+        that partly happened before the failure is safe to repeat, every effect being
+        idempotent. Any other error is the record's own (a device missing from the config, a
+        picture the detector fails on): it is counted, logged and skipped (None) rather than
+        holding the partition for good."""
         pause = 0.5
         while True:
             try:
@@ -213,13 +214,15 @@ class Agents:
                 if self.clock() - msg.received_at > self.options.max_frame_age:
                     metrics.FRAMES_DROPPED_STALE.labels(msg.device_id).inc()
                     continue
-                for f in await self._run(self.detect.process, msg.frame()):
+                found = await self._until_done(FRAMES.base, self.detect.process, msg.frame())
+                for f in found or []:
                     await self._send(FINDINGS, f.device_id, FindingMessage.of(f))
 
         @self.app.agent(self._topic(READINGS), name=f"{prefix}-detect-readings")
         async def detect_readings(stream: faust.StreamT[bytes]) -> None:
             async for msg in self._records(READINGS, stream):
-                for f in await self._run(self.sensors.process, msg.reading()):
+                found = await self._until_done(READINGS.base, self.sensors.process, msg.reading())
+                for f in found or []:
                     await self._send(FINDINGS, f.device_id, FindingMessage.of(f))
 
     # ------------------------------------------------------------------ dispatch
