@@ -19,6 +19,7 @@ from gridwatch.cli import (
     report,
     silence,
     users,
+    worker,
 )
 
 app = typer.Typer(
@@ -42,6 +43,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(ingest_cmd.app, name="ingest")
 app.add_typer(bench.app, name="bench")
 app.add_typer(algo.app, name="algo")
+app.command("worker")(worker.worker)
 
 if __name__ == "__main__":
     app()

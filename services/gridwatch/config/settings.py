@@ -24,5 +24,10 @@ class Settings(BaseSettings):
         None, description="Bearer token sensor gateways send with HTTP push; unset: push off."
     )
     kafka_url: str | None = Field(None, description="Kafka bootstrap servers, e.g. kafka://h:9092.")
+    topic_prefix: str = Field(
+        "gridwatch",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$",
+        description="Prefix of topic names and consumer groups: one per deployment.",
+    )
     data_dir: Path = Field(Path(".gridwatch"), description="Evidence, SQLite file, logs.")
     detector_threads: int = Field(2, ge=1, description="ONNX Runtime intra-op threads.")

@@ -68,6 +68,16 @@ class DispatchStage:
         return self.router.route(event.labels(), event.occurred_at)
 
     def handle_finding(self, finding: Finding) -> Task | None:
+        admitted = self.event_for_finding(finding)
+        if admitted is None:
+            return None
+        event, hold = admitted
+        return self.handle_event(event, hold=hold)
+
+    def event_for_finding(self, finding: Finding) -> tuple[Event, bool] | None:
+        """Record the finding and make its event, unless it is shadow or cooled down; the flag
+        says whether the event waits for review. The scale-out runtime publishes the event
+        between this and `handle_event`."""
         self.store.record_finding(finding)
         self.counts["findings"] += 1
         if finding.mode == "shadow":
@@ -81,7 +91,7 @@ class DispatchStage:
         event = event_from_finding(
             finding, self.place_of(finding.device_id), algo.severity, algo.name
         )
-        return self.handle_event(event, hold=algo.review == "confirm")
+        return event, algo.review == "confirm"
 
     def handle_event(self, event: Event, *, hold: bool = False) -> Task:
         """Open (or find) the event's case; `hold` leaves a new case `reported` for review."""

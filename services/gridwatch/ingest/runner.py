@@ -41,6 +41,13 @@ from gridwatch.store.hot_state import HotState
 log = logging.getLogger(__name__)
 
 
+def watched_devices(district: District) -> list[str]:
+    """Devices whose silence means a fault (a pushed sensor may legitimately be quiet)."""
+    return [c.id for c in district.ai_devices] + [
+        s.id for s in district.sensors if not isinstance(s.source, HttpPushSource)
+    ]
+
+
 class DeviceIntake:
     def __init__(
         self,
@@ -65,13 +72,6 @@ class DeviceIntake:
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
         self.mqtt: MqttIntake | None = None
-
-    @property
-    def watched_devices(self) -> list[str]:
-        """Devices whose silence means a fault (a pushed sensor may legitimately be quiet)."""
-        return [c.id for c in self.district.ai_devices] + [
-            s.id for s in self.district.sensors if not isinstance(s.source, HttpPushSource)
-        ]
 
     def _spawn(self, name: str, target: Any, *args: Any) -> None:
         t = threading.Thread(target=target, args=args, name=name, daemon=True)

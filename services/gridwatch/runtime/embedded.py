@@ -33,7 +33,7 @@ from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import Reading
 from gridwatch.ingest.frames import Frame
 from gridwatch.ingest.offline_watch import OfflineWatch
-from gridwatch.ingest.runner import DeviceIntake
+from gridwatch.ingest.runner import DeviceIntake, watched_devices
 from gridwatch.runtime.clock import Clock, utc_now
 from gridwatch.runtime.embedded_redis import EmbeddedRedis
 from gridwatch.store.evidence import EvidenceStore
@@ -229,7 +229,7 @@ class EmbeddedRuntime:
                 self.district,
                 self.dispatch,
                 self.services.hot,
-                self.intake.watched_devices,
+                watched_devices(self.district),
                 self.clock(),
             )
         self.intake.start()

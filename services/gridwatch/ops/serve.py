@@ -1,0 +1,31 @@
+"""The ops centre as its own process next to scale-out workers (`uvicorn --factory
+gridwatch.ops.serve:app_from_env`): the district from GRIDWATCH_CONFIG, services from the
+GRIDWATCH_* settings the workers use."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from gridwatch.config.loader import load_district
+from gridwatch.config.settings import Settings
+from gridwatch.ops.app import create_app
+from gridwatch.ops.context import OpsContext
+from gridwatch.store.evidence import EvidenceStore
+from gridwatch.store.hot_state import HotState
+from gridwatch.store.repository import Store
+
+
+def app_from_env() -> FastAPI:
+    settings = Settings()
+    if settings.db_url is None or settings.redis_url is None:
+        raise ValueError("GRIDWATCH_DB_URL and GRIDWATCH_REDIS_URL must name the workers' services")
+    config = Path(os.environ.get("GRIDWATCH_CONFIG", "configs/zhongliangshan"))
+    store = Store(settings.db_url)
+    store.migrate()
+    evidence = EvidenceStore(settings.data_dir.resolve() / "evidence")
+    return create_app(
+        OpsContext(load_district(config), store, evidence, HotState(settings.redis_url))
+    )

@@ -1,0 +1,41 @@
+"""Prometheus metrics of the scale-out workers (served on each worker's `--metrics-port`)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge
+
+CONSUMER_LAG = Gauge(
+    "gridwatch_consumer_lag",
+    "Records behind the partition's high-water mark when the last record was taken.",
+    ["topic", "partition"],
+)
+PROCESSED = Counter(
+    "gridwatch_records_processed_total", "Records a worker has processed.", ["topic"]
+)
+BAD_RECORDS = Counter(
+    "gridwatch_bad_records_total",
+    "Records that did not decode as their topic's message, or were refused.",
+    ["topic"],
+)
+FRAMES_DROPPED_STALE = Counter(
+    "gridwatch_frames_dropped_stale_total",
+    "Frames skipped because they were older than the staleness limit when taken.",
+    ["device"],
+)
+PUBLISHED = Counter("gridwatch_records_published_total", "Records handed to the broker.", ["topic"])
+PUBLISH_FAILED = Counter(
+    "gridwatch_publish_failures_total", "Records the broker did not acknowledge.", ["topic"]
+)
+BROKER_UP = Gauge("gridwatch_broker_up", "1 while the broker answers, 0 during an outage.")
+BROKER_OUTAGES = Counter("gridwatch_broker_outages_total", "Times the broker stopped answering.")
+BROKER_OUTAGE_SECONDS = Counter(
+    "gridwatch_broker_outage_seconds_total", "Seconds the broker did not answer."
+)
+ASSIGNED_PARTITIONS = Gauge(
+    "gridwatch_assigned_partitions", "Partitions of a topic this worker consumes now.", ["topic"]
+)
+STEP_FAILURES = Counter(
+    "gridwatch_step_failures_total",
+    "Records whose handling failed for a while (SQL away) and was tried again.",
+    ["topic"],
+)
