@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
 from gridwatch.algorithms.registry import plugin
 from gridwatch.config.schema import Zone
-from gridwatch.detect.engine import NanoDetDetector
+from gridwatch.detect.engine import Detector
 from gridwatch.domain.detections import Detections
 from gridwatch.domain.readings import FrameInfo
 from gridwatch.domain.scoring import Found, Label, Score, score
@@ -62,6 +62,7 @@ class LabelSet(_Strict):
 @dataclass
 class Evaluation:
     algorithm: str
+    model: str
     score: Score
     frames: int
     detect_ms_per_frame: float
@@ -71,6 +72,7 @@ class Evaluation:
         s = self.score
         return {
             "algorithm": self.algorithm,
+            "model": self.model,
             "precision": round(s.precision, 3),
             "recall": round(s.recall, 3),
             "f1": round(s.f1, 3),
@@ -116,7 +118,7 @@ def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray, boo
     cap.release()
 
 
-def evaluate(name: str, directory: Path, detector: NanoDetDetector) -> Evaluation:
+def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
     labels = load_labels(directory)
     cls = plugin(name)
     if not issubclass(cls, VisionAlgorithm):
@@ -152,4 +154,6 @@ def evaluate(name: str, directory: Path, detector: NanoDetDetector) -> Evaluatio
             box = tuple(float(v) for v in np.asarray(ev.box) * scale) if ev.box else None
             truth.append(Label(clip.id, ev.zone, ev.start_s, ev.end_s, box))  # type: ignore[arg-type]
     result = score(truth, found, seconds / 3600)
-    return Evaluation(name, result, frames, 1000 * detect_s / frames, 1000 * algo_s / frames)
+    return Evaluation(
+        name, detector.version, result, frames, 1000 * detect_s / frames, 1000 * algo_s / frames
+    )
