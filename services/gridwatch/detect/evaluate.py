@@ -65,6 +65,7 @@ class Evaluation:
     model: str
     score: Score
     frames: int
+    inferences: int
     detect_ms_per_frame: float
     algorithm_ms_per_frame: float
 
@@ -81,8 +82,12 @@ class Evaluation:
             "false_negatives": s.false_negatives,
             "false_alarms_per_hour": round(s.false_alarms_per_hour, 2),
             "frames": self.frames,
+            "inferences": self.inferences,
             "hours": round(s.hours, 4),
             "detect_ms_per_frame": round(self.detect_ms_per_frame, 1),
+            "detect_ms_per_inference": round(
+                self.detect_ms_per_frame * self.frames / max(1, self.inferences), 1
+            ),
             "algorithm_ms_per_frame": round(self.algorithm_ms_per_frame, 3),
         }
 
@@ -126,7 +131,7 @@ def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
     params = cls.Params.model_validate(labels.params if labels.algorithm == name else {})
     truth: list[Label] = []
     found: list[Found] = []
-    frames = 0
+    frames = inferences = 0
     seconds = 0.0
     detect_s = algo_s = 0.0
     for clip in labels.clips:
@@ -138,7 +143,11 @@ def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
             size = (image.shape[1], image.shape[0])
             t0 = time.perf_counter()
             # A still shown again is the same pixels: the detector would say the same.
-            detections = last if repeated and last is not None else detector.detect(image)
+            if repeated and last is not None:
+                detections = last
+            else:
+                detections = detector.detect(image)
+                inferences += 1
             t1 = time.perf_counter()
             info = FrameInfo(clip.id, frames, T0 + timedelta(seconds=at_s), *size)
             for f in algo.process(info, detections):
@@ -155,5 +164,11 @@ def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
             truth.append(Label(clip.id, ev.zone, ev.start_s, ev.end_s, box))  # type: ignore[arg-type]
     result = score(truth, found, seconds / 3600)
     return Evaluation(
-        name, detector.version, result, frames, 1000 * detect_s / frames, 1000 * algo_s / frames
+        name,
+        detector.version,
+        result,
+        frames,
+        inferences,
+        1000 * detect_s / frames,
+        1000 * algo_s / frames,
     )
