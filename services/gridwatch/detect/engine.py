@@ -20,10 +20,8 @@ import numpy as np
 import onnxruntime as ort
 
 from gridwatch.detect import centernet, nanodet, yolo
-from gridwatch.detect.model_cards import MODELS_DIR, Family, family_of, model_path
+from gridwatch.detect.model_cards import Family, family_of, model_path
 from gridwatch.domain.detections import Detections, FloatArray, IntArray
-
-__all__ = ["MODELS_DIR", "model_path"]
 
 log = logging.getLogger(__name__)
 
