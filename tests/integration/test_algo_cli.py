@@ -34,6 +34,18 @@ def test_eval_on_the_shipped_lane_set_scores_every_label():
     assert r["precision"] >= 0.9 and r["false_positives"] == 0
 
 
+def test_eval_with_another_model_scores_the_same_labels():
+    proc = cli(
+        "algo", "eval", "lane_occupation", "--dataset", "datasets/lane_occupation",
+        "--model", "centernet", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    r = json.loads(proc.stdout)
+    assert r["model"].startswith("centernet@")
+    assert r["true_positives"] + r["false_negatives"] == 5
+    assert r["false_positives"] == 0
+
+
 def test_scaffolded_algorithm_passes_its_own_test(tmp_path: Path):
     (tmp_path / "services/gridwatch/algorithms").mkdir(parents=True)
     (tmp_path / "tests/unit").mkdir(parents=True)

@@ -1,4 +1,5 @@
-"""The real detector (NanoDet ONNX) on real frames of vtest.avi."""
+"""The real detectors (NanoDet, the default, and the optional CenterNet) on real frames of
+vtest.avi."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from gridwatch.algorithms.base import DeviceContext
 from gridwatch.algorithms.lane_occupation import LaneOccupation, LaneOccupationParams
 from gridwatch.config.schema import District, Zone
-from gridwatch.detect.engine import NanoDetDetector, shared_detector
+from gridwatch.detect.engine import Detector, shared_detector
 from gridwatch.detect.stage import DetectStage
 from gridwatch.domain.detections import MOTOR_VEHICLES, box_iou
 from gridwatch.domain.readings import FrameInfo
@@ -26,9 +27,9 @@ VAN = np.array([[652, 43, 723, 97]], dtype=np.float32)
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def detector() -> NanoDetDetector:
-    return shared_detector("nanodet", 2)
+@pytest.fixture(scope="module", params=["nanodet", "centernet"])
+def detector(request: pytest.FixtureRequest) -> Detector:
+    return shared_detector(request.param, 2)
 
 
 def clip_frames(sample_fps: float = 1.0) -> list[Frame]:
@@ -38,7 +39,7 @@ def clip_frames(sample_fps: float = 1.0) -> list[Frame]:
     return list(src.frames(threading.Event()))
 
 
-def test_the_parked_van_is_detected_as_a_motor_vehicle(detector: NanoDetDetector):
+def test_the_parked_van_is_detected_as_a_motor_vehicle(detector: Detector):
     cap = cv2.VideoCapture(str(VTEST))
     cap.set(cv2.CAP_PROP_POS_FRAMES, 100)
     ok, image = cap.read()
@@ -49,7 +50,7 @@ def test_the_parked_van_is_detected_as_a_motor_vehicle(detector: NanoDetDetector
     assert box_iou(VAN, vehicles.xyxy).max() > 0.5
 
 
-def run_lane_rule(detector: NanoDetDetector, polygon: list[tuple[float, float]]) -> list:
+def run_lane_rule(detector: Detector, polygon: list[tuple[float, float]]) -> list:
     zone = Zone(id="z", kind="lane", polygon=polygon)
     algo = LaneOccupation(
         LaneOccupationParams(dwell_s=20, min_confidence=0.3), DeviceContext("cam-0001", (zone,))
@@ -62,7 +63,7 @@ def run_lane_rule(detector: NanoDetDetector, polygon: list[tuple[float, float]])
 
 
 def test_zone_around_the_van_gives_exactly_one_finding_over_the_clip(
-    detector: NanoDetDetector,
+    detector: Detector,
 ):
     frames = clip_frames()
     assert len(frames) >= 75  # the 79.5 s clip sampled at 1 frame/s
@@ -73,12 +74,12 @@ def test_zone_around_the_van_gives_exactly_one_finding_over_the_clip(
     assert box_iou(VAN, np.array([f.box], np.float32))[0, 0] > 0.5
 
 
-def test_zone_on_empty_road_gives_none(detector: NanoDetDetector):
+def test_zone_on_empty_road_gives_none(detector: Detector):
     assert run_lane_rule(detector, [(0.0, 0.6), (0.45, 0.6), (0.45, 1.0), (0.0, 1.0)]) == []
 
 
 def test_corrupt_and_empty_frames_are_skipped_and_counted(
-    detector: NanoDetDetector, minimal_district: District, tmp_path: Path
+    detector: Detector, minimal_district: District, tmp_path: Path
 ):
     stage = DetectStage(minimal_district, detector, EvidenceStore(tmp_path))
     good = clip_frames()[10].image

@@ -67,19 +67,23 @@ def show(name: str) -> None:
 def eval_cmd(
     name: str,
     dataset: Annotated[Path, typer.Option(help="Directory holding labels.yaml.")],
+    model: Annotated[
+        str, typer.Option(help="Detector model under models/ (nanodet, centernet).")
+    ] = "nanodet",
     threads: Annotated[int, typer.Option(help="ONNX Runtime threads.")] = 2,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run NAME with the real detector over a labelled set: precision, recall, F1, false
-    alarms per hour and cost per frame (format: datasets/README.md)."""
+    alarms per hour and cost per frame (format: datasets/README.md). Run it once per
+    `--model` to compare detectors on the same labels."""
     from gridwatch.detect.engine import shared_detector
     from gridwatch.detect.evaluate import evaluate
 
-    result: dict[str, Any] = evaluate(name, dataset, shared_detector("nanodet", threads)).as_dict()
+    result: dict[str, Any] = evaluate(name, dataset, shared_detector(model, threads)).as_dict()
     if as_json:
         print(json.dumps(result, indent=2))
         return
-    table = Table(title=f"{name} on {dataset}")
+    table = Table(title=f"{name} on {dataset} with {model}")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for k, v in result.items():

@@ -23,6 +23,9 @@ def detect(
     phase_s: Annotated[float, typer.Option(help="Seconds per throughput phase.")] = 8.0,
     live_s: Annotated[int, typer.Option(help="Seconds of the paced 1 frame/s run.")] = 20,
     workers: Annotated[int, typer.Option(help="Detect worker threads.")] = 2,
+    model: Annotated[
+        str | None, typer.Option(help="Detector model (default: the district's detector).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Bare ONNX Runtime vs a naive per-camera loop vs the gridwatch detect pipeline, on the
@@ -39,13 +42,14 @@ def detect(
         phase_s=phase_s,
         live_s=live_s,
         workers=workers,
+        model=model,
         progress=progress,
     )
     summary = report.summary()
     if as_json:
         print(json.dumps(summary, indent=2))
         return
-    table = Table(title=f"detection, {devices} cameras — {report.machine}")
+    table = Table(title=f"detection, {devices} cameras, {report.model} — {report.machine}")
     for col in ("run", "frames/s", "inferences/s", "gated", "p50 ms", "p95 ms", "CPU %"):
         table.add_column(col, justify="right" if col != "run" else "left")
     for r in report.results.values():

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gridwatch.detect.model_cards import model_names
 from gridwatch.enforcement.config import EnforcementConfig
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -368,9 +369,20 @@ class AlgorithmConfig(Strict):
 
 class AlgorithmsFile(Strict):
     detector: str = Field(
-        "nanodet", title="Detector", description="Model file stem under models/ (nanodet)."
+        "nanodet",
+        title="Detector",
+        description="Model file stem under models/ with a model card naming its family "
+        "(nanodet, the default; centernet, optional: see models/centernet.md for its licence).",
     )
     algorithms: list[AlgorithmConfig] = Field(title="Algorithms", description="The catalogue.")
+
+    @field_validator("detector")
+    @classmethod
+    def _known_model(cls, v: str) -> str:
+        names = model_names()
+        if v not in names:
+            raise ValueError(f"no model {v!r}: models/ holds {', '.join(names) or 'none'}")
+        return v
 
 
 # --------------------------------------------------------------------------- dispatch plans

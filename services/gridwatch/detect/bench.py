@@ -30,7 +30,7 @@ import numpy as np
 import onnxruntime as ort
 
 from gridwatch.config.schema import Camera, District, FileSource, ImagesSource
-from gridwatch.detect.engine import NanoDetDetector, shared_detector
+from gridwatch.detect.engine import Detector, shared_detector
 from gridwatch.detect.motion import MotionGate
 from gridwatch.detect.pipeline import DetectPipeline
 from gridwatch.detect.stage import DetectStage
@@ -160,9 +160,7 @@ def _timed(name: str, work: Callable[[], tuple[int, int]]) -> Result:
     return Result(name, frames, inferences, time.perf_counter() - t0, time.process_time() - cpu0)
 
 
-def run_bare(
-    detector: NanoDetDetector, frames: list[Frame], seconds: float, workers: int
-) -> Result:
+def run_bare(detector: Detector, frames: list[Frame], seconds: float, workers: int) -> Result:
     blobs = [detector.preprocess(f.image) for f in frames[:64]]
     counts = [0] * workers
     deadline = time.perf_counter() + seconds
@@ -188,7 +186,7 @@ def run_bare(
 
 
 def run_naive(
-    district: District, detector: NanoDetDetector, frames: list[Frame], seconds: float
+    district: District, detector: Detector, frames: list[Frame], seconds: float
 ) -> Result:
     """One model pass per algorithm per frame, frames one at a time, nothing skipped."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -215,7 +213,7 @@ def run_naive(
         return _timed("naive per-algorithm loop", work)
 
 
-def _stage(district: District, detector: NanoDetDetector, tmp: str, gated: bool) -> DetectStage:
+def _stage(district: District, detector: Detector, tmp: str, gated: bool) -> DetectStage:
     return DetectStage(
         district, detector, EvidenceStore(Path(tmp)), gate=MotionGate() if gated else None
     )
@@ -224,7 +222,7 @@ def _stage(district: District, detector: NanoDetDetector, tmp: str, gated: bool)
 def run_pipeline(
     name: str,
     district: District,
-    detector: NanoDetDetector,
+    detector: Detector,
     frames: list[Frame],
     *,
     gated: bool,
@@ -253,7 +251,7 @@ def run_pipeline(
 
 def run_live(
     district: District,
-    detector: NanoDetDetector,
+    detector: Detector,
     scene: Scene,
     seconds: int,
     workers: int,
@@ -302,6 +300,7 @@ class Report:
     devices: int
     results: dict[str, Result]
     machine: str
+    model: str
 
     def summary(self) -> dict[str, object]:
         r = self.results
@@ -317,6 +316,7 @@ class Report:
         gated_share = r["gated"].gated / max(1, r["gated"].frames)
         return {
             "devices": self.devices,
+            "model": self.model,
             "machine": self.machine,
             "bare_inferences_per_s": round(r["bare"].inferences_per_s, 1),
             "naive_frames_per_s": round(r["naive"].frames_per_s, 1),
@@ -348,14 +348,16 @@ def run(
     phase_s: float = 8.0,
     live_s: int = 20,
     workers: int = 2,
+    model: str | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Report:
     scene = build_scene(district, config_dir, devices)
     # One session, one intra-op thread, `workers` threads calling it: measured as fast as one
     # 2-thread session on 2 cores, and it lets preprocessing and rules of one frame overlap
     # another's inference.
-    detector = shared_detector(district.detector, 1)
-    naive_detector = shared_detector(district.detector, 2)
+    name = model or district.detector
+    detector = shared_detector(name, 1)
+    naive_detector = shared_detector(name, 2)
     frames = scene.frames(30)
     for f in frames[:4]:
         detector.detect(f.image)
@@ -386,4 +388,4 @@ def run(
     )
     progress(f"gridwatch live at 1 frame/s per camera for {live_s} s")
     results["live"] = run_live(district, detector, scene, live_s, workers)
-    return Report(devices, results, machine())
+    return Report(devices, results, machine(), detector.version)

@@ -1,4 +1,10 @@
-"""ONNX Runtime detector: one session per model per process, shared by every camera."""
+"""ONNX Runtime detectors: one session per model per process, shared by every camera.
+
+One interface for every model family the project has decoders for (`model_cards.FAMILIES`):
+`detect(frame) -> Detections` in frame pixels, after a class-agnostic NMS with the same
+`DetectorSettings`. A family differs only in its preprocessing, its output decoder and how its
+boxes map back to the frame. Which family a model is comes from its card (`model_cards.py`).
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,19 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
 import cv2
 import numpy as np
 import onnxruntime as ort
 
-from gridwatch.detect import nanodet
-from gridwatch.domain.detections import Detections
+from gridwatch.detect import centernet, nanodet, yolo
+from gridwatch.detect.model_cards import Family, family_of, model_path
+from gridwatch.domain.detections import Detections, FloatArray, IntArray
 
 log = logging.getLogger(__name__)
 
-MODELS_DIR = Path(__file__).resolve().parents[3] / "models"
+Decoded = tuple[FloatArray, FloatArray, IntArray]
 
 
 class BadFrame(ValueError):
@@ -42,23 +50,23 @@ class DetectorSettings:
     max_detections: int = 100
 
 
-def model_path(name: str) -> Path:
-    path = Path(name)
-    if path.suffix != ".onnx":
-        path = MODELS_DIR / f"{name}.onnx"
-    if not path.exists():
-        raise FileNotFoundError(f"model {path} not found (see models/README.md)")
-    return path
-
-
 def model_version(path: Path) -> str:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
     return f"{path.stem}@{digest}"
 
 
-class NanoDetDetector:
-    """NanoDet-EfficientNet-Lite (COCO, 416x416). Thread-safe: ORT sessions allow concurrent
-    run() calls, and preprocessing uses no shared buffers."""
+def _dim(value: object, default: int) -> int:
+    return value if isinstance(value, int) and value > 0 else default
+
+
+class Detector:
+    """A COCO detector on one ONNX Runtime session. Thread-safe: ORT sessions allow concurrent
+    run() calls, and preprocessing uses no shared buffers. Subclasses give `family`,
+    `preprocess` and `_decode` (boxes x1,y1,x2,y2 in model-input pixels)."""
+
+    family: ClassVar[Family]
+    channels_last: ClassVar[bool] = False
+    default_hw: ClassVar[tuple[int, int]] = (416, 416)
 
     def __init__(self, path: Path, settings: DetectorSettings | None = None) -> None:
         self.settings = settings or DetectorSettings()
@@ -70,22 +78,25 @@ class NanoDetDetector:
         )
         inp = self.session.get_inputs()[0]
         self.input_name = inp.name
-        self.input_hw = (int(inp.shape[2]), int(inp.shape[3]))
+        dims = (inp.shape[1], inp.shape[2]) if self.channels_last else (inp.shape[2], inp.shape[3])
+        self.input_hw = (_dim(dims[0], self.default_hw[0]), _dim(dims[1], self.default_hw[1]))
         self.output_names = [o.name for o in self.session.get_outputs()]
-        shapes = [
+        self.output_shapes = [
             tuple(int(d) if isinstance(d, int) else -1 for d in o.shape)
             for o in self.session.get_outputs()
         ]
-        self.heads = nanodet.build_heads(shapes, self.input_hw)
         self.version = model_version(path)
 
     def preprocess(self, frame: np.ndarray) -> np.ndarray:
-        h, w = self.input_hw
-        # One call does resize, BGR->RGB, mean/scale and HWC->NCHW: (x - 127) / 128.
-        blob: np.ndarray = cv2.dnn.blobFromImage(
-            frame, scalefactor=1 / 128.0, size=(w, h), mean=(127, 127, 127), swapRB=True
-        )
-        return blob
+        raise NotImplementedError
+
+    def _decode(self, outputs: list[np.ndarray], b: int) -> Decoded:
+        raise NotImplementedError
+
+    def _to_frame(self, boxes: FloatArray, width: int, height: int) -> FloatArray:
+        """Model-input pixels → frame pixels for a stretched (plainly resized) input."""
+        mh, mw = self.input_hw
+        return boxes * np.array([width / mw, height / mh, width / mw, height / mh], np.float32)
 
     def detect(self, frame: np.ndarray) -> Detections:
         frame = check_frame(frame)
@@ -96,22 +107,121 @@ class NanoDetDetector:
         self, outputs: list[np.ndarray], b: int, width: int, height: int
     ) -> Detections:
         s = self.settings
-        boxes, scores, classes = nanodet.decode(outputs, self.heads, b, s.threshold)
+        boxes, scores, classes = self._decode(outputs, b)
         if len(boxes) == 0:
             return Detections.empty()
-        mh, mw = self.input_hw
-        boxes *= np.array([width / mw, height / mh, width / mw, height / mh], dtype=np.float32)
+        boxes = self._to_frame(boxes.astype(np.float32), width, height)
         np.clip(boxes, 0, [width, height, width, height], out=boxes)
         xywh = np.concatenate([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]], axis=1)
-        # Class-agnostic NMS: the model flips one van between car/bus/truck; keep one box.
+        # Class-agnostic NMS: models flip one van between car/bus/truck (NanoDet) or report it
+        # once per class (CenterNet); keep one box.
         kept = cv2.dnn.NMSBoxes(xywh.tolist(), scores.tolist(), s.threshold, s.nms_iou)
         keep = np.asarray(kept, dtype=np.int64).reshape(-1)[: s.max_detections]
         return Detections(boxes[keep], scores[keep], classes[keep])
 
 
+class NanoDetDetector(Detector):
+    """NanoDet-EfficientNet-Lite (COCO, 416x416): NCHW, RGB, (x - 127) / 128, stretched."""
+
+    family = "nanodet"
+
+    def __init__(self, path: Path, settings: DetectorSettings | None = None) -> None:
+        super().__init__(path, settings)
+        self.heads = nanodet.build_heads(self.output_shapes, self.input_hw)
+
+    def preprocess(self, frame: np.ndarray) -> np.ndarray:
+        h, w = self.input_hw
+        # One call does resize, BGR->RGB, mean/scale and HWC->NCHW: (x - 127) / 128.
+        blob: np.ndarray = cv2.dnn.blobFromImage(
+            frame, scalefactor=1 / 128.0, size=(w, h), mean=(127, 127, 127), swapRB=True
+        )
+        return blob
+
+    def _decode(self, outputs: list[np.ndarray], b: int) -> Decoded:
+        return nanodet.decode(outputs, self.heads, b, self.settings.threshold)
+
+
+class CenterNetDetector(Detector):
+    """MobileNetV3 CenterNet (COCO, 512x512): NHWC, RGB, raw 0-255, stretched; the graph does
+    its own decode and top-100 selection (`centernet.py`)."""
+
+    family = "centernet"
+    channels_last = True
+    default_hw = (512, 512)
+
+    def __init__(self, path: Path, settings: DetectorSettings | None = None) -> None:
+        super().__init__(path, settings)
+        found = [i for i, s in enumerate(self.output_shapes) if len(s) == 3 and s[2] == 6]
+        if len(found) != 1:
+            raise ValueError(
+                f"not a CenterNet layout: want one [B, K, 6] output, got {self.output_shapes}"
+            )
+        self.detections_index = found[0]
+
+    def preprocess(self, frame: np.ndarray) -> np.ndarray:
+        h, w = self.input_hw
+        rgb = cv2.cvtColor(cv2.resize(frame, (w, h)), cv2.COLOR_BGR2RGB)
+        return rgb.astype(np.float32)[None]
+
+    def _decode(self, outputs: list[np.ndarray], b: int) -> Decoded:
+        return centernet.decode(outputs[self.detections_index], b, self.settings.threshold)
+
+
+class YoloDetector(Detector):
+    """YOLOv5/v7 and YOLOv8/YOLO11 exports (`yolo.py`): NCHW, RGB / 255, letterboxed into the
+    input with grey (114) padding on both sides, as the Ultralytics exports are trained."""
+
+    family: ClassVar[Family] = "yolov8"
+    default_hw = (640, 640)
+    PAD = 114
+
+    def __init__(self, path: Path, settings: DetectorSettings | None = None) -> None:
+        super().__init__(path, settings)
+        yolo.layout_of(self.output_shapes[0])  # fail at load on an unknown layout
+
+    def _letterbox(self, width: int, height: int) -> tuple[float, int, int, int, int]:
+        """Scale, resized width and height, left and top padding."""
+        mh, mw = self.input_hw
+        scale = min(mw / width, mh / height)
+        rw, rh = round(width * scale), round(height * scale)
+        return scale, rw, rh, (mw - rw) // 2, (mh - rh) // 2
+
+    def preprocess(self, frame: np.ndarray) -> np.ndarray:
+        mh, mw = self.input_hw
+        _, rw, rh, left, top = self._letterbox(frame.shape[1], frame.shape[0])
+        canvas = np.full((mh, mw, 3), self.PAD, np.uint8)
+        canvas[top : top + rh, left : left + rw] = cv2.resize(frame, (rw, rh))
+        blob: np.ndarray = cv2.dnn.blobFromImage(canvas, scalefactor=1 / 255.0, swapRB=True)
+        return blob
+
+    def _decode(self, outputs: list[np.ndarray], b: int) -> Decoded:
+        return yolo.decode(outputs[0], b, self.settings.threshold)
+
+    def _to_frame(self, boxes: FloatArray, width: int, height: int) -> FloatArray:
+        scale, _, _, left, top = self._letterbox(width, height)
+        return (boxes - np.array([left, top, left, top], np.float32)) / np.float32(scale)
+
+
+class YoloV5Detector(YoloDetector):
+    family: ClassVar[Family] = "yolov5"
+
+
+DETECTORS: dict[Family, type[Detector]] = {
+    "nanodet": NanoDetDetector,
+    "centernet": CenterNetDetector,
+    "yolov5": YoloV5Detector,
+    "yolov8": YoloDetector,
+}
+
+
+def load_detector(path: Path, settings: DetectorSettings | None = None) -> Detector:
+    """The detector class of the family named in the model's card."""
+    return DETECTORS[family_of(path)](path, settings)
+
+
 @lru_cache(maxsize=4)
-def shared_detector(name: str = "nanodet", threads: int = 2) -> NanoDetDetector:
+def shared_detector(name: str = "nanodet", threads: int = 2) -> Detector:
     """The process-wide detector for a model: cameras share it instead of loading their own."""
     path = model_path(name)
-    log.info("loading detector %s with %d threads", path, threads)
-    return NanoDetDetector(path, DetectorSettings(intra_threads=threads))
+    log.info("loading detector %s (%s) with %d threads", path, family_of(path), threads)
+    return load_detector(path, DetectorSettings(intra_threads=threads))

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
 from gridwatch.algorithms.registry import plugin
 from gridwatch.config.schema import Zone
-from gridwatch.detect.engine import NanoDetDetector
+from gridwatch.detect.engine import Detector
 from gridwatch.domain.detections import Detections
 from gridwatch.domain.readings import FrameInfo
 from gridwatch.domain.scoring import Found, Label, Score, score
@@ -62,8 +62,10 @@ class LabelSet(_Strict):
 @dataclass
 class Evaluation:
     algorithm: str
+    model: str
     score: Score
     frames: int
+    inferences: int
     detect_ms_per_frame: float
     algorithm_ms_per_frame: float
 
@@ -71,6 +73,7 @@ class Evaluation:
         s = self.score
         return {
             "algorithm": self.algorithm,
+            "model": self.model,
             "precision": round(s.precision, 3),
             "recall": round(s.recall, 3),
             "f1": round(s.f1, 3),
@@ -79,8 +82,12 @@ class Evaluation:
             "false_negatives": s.false_negatives,
             "false_alarms_per_hour": round(s.false_alarms_per_hour, 2),
             "frames": self.frames,
+            "inferences": self.inferences,
             "hours": round(s.hours, 4),
             "detect_ms_per_frame": round(self.detect_ms_per_frame, 1),
+            "detect_ms_per_inference": round(
+                self.detect_ms_per_frame * self.frames / max(1, self.inferences), 1
+            ),
             "algorithm_ms_per_frame": round(self.algorithm_ms_per_frame, 3),
         }
 
@@ -116,7 +123,7 @@ def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray, boo
     cap.release()
 
 
-def evaluate(name: str, directory: Path, detector: NanoDetDetector) -> Evaluation:
+def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
     labels = load_labels(directory)
     cls = plugin(name)
     if not issubclass(cls, VisionAlgorithm):
@@ -124,7 +131,7 @@ def evaluate(name: str, directory: Path, detector: NanoDetDetector) -> Evaluatio
     params = cls.Params.model_validate(labels.params if labels.algorithm == name else {})
     truth: list[Label] = []
     found: list[Found] = []
-    frames = 0
+    frames = inferences = 0
     seconds = 0.0
     detect_s = algo_s = 0.0
     for clip in labels.clips:
@@ -136,7 +143,11 @@ def evaluate(name: str, directory: Path, detector: NanoDetDetector) -> Evaluatio
             size = (image.shape[1], image.shape[0])
             t0 = time.perf_counter()
             # A still shown again is the same pixels: the detector would say the same.
-            detections = last if repeated and last is not None else detector.detect(image)
+            if repeated and last is not None:
+                detections = last
+            else:
+                detections = detector.detect(image)
+                inferences += 1
             t1 = time.perf_counter()
             info = FrameInfo(clip.id, frames, T0 + timedelta(seconds=at_s), *size)
             for f in algo.process(info, detections):
@@ -152,4 +163,12 @@ def evaluate(name: str, directory: Path, detector: NanoDetDetector) -> Evaluatio
             box = tuple(float(v) for v in np.asarray(ev.box) * scale) if ev.box else None
             truth.append(Label(clip.id, ev.zone, ev.start_s, ev.end_s, box))  # type: ignore[arg-type]
     result = score(truth, found, seconds / 3600)
-    return Evaluation(name, result, frames, 1000 * detect_s / frames, 1000 * algo_s / frames)
+    return Evaluation(
+        name,
+        detector.version,
+        result,
+        frames,
+        inferences,
+        1000 * detect_s / frames,
+        1000 * algo_s / frames,
+    )

@@ -16,7 +16,7 @@ from gridwatch.algorithms.base import Algorithm, DeviceContext, SensorAlgorithm,
 from gridwatch.algorithms.registry import plugin_or_none
 from gridwatch.config.schema import Camera, District, Sensor
 from gridwatch.detect.annotate import draw_evidence, encode_jpeg
-from gridwatch.detect.engine import BadFrame, NanoDetDetector, check_frame
+from gridwatch.detect.engine import BadFrame, Detector, check_frame
 from gridwatch.detect.incident_memory import IncidentMemory, LocalIncidentMemory
 from gridwatch.detect.motion import MotionGate
 from gridwatch.domain.detections import Detections
@@ -66,7 +66,7 @@ class DetectStage:
     def __init__(
         self,
         district: District,
-        detector: NanoDetDetector,
+        detector: Detector,
         evidence: EvidenceStore,
         *,
         gate: MotionGate | None = None,

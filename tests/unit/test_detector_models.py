@@ -1,0 +1,151 @@
+"""Every model family behind one detector interface: the real CenterNet and NanoDet models on real
+pictures, a YOLO export (a tiny generated ONNX graph) through letterboxing, and the registry that
+picks the family from the model card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+from pydantic import ValidationError
+
+from gridwatch.config.schema import AlgorithmsFile
+from gridwatch.detect.engine import (
+    CenterNetDetector,
+    Detector,
+    NanoDetDetector,
+    YoloDetector,
+    YoloV5Detector,
+    load_detector,
+    shared_detector,
+)
+from gridwatch.detect.model_cards import family_of, model_names
+from gridwatch.domain.detections import CLASS_ID, MOTOR_VEHICLES, box_iou
+from tests.conftest import MEDIA
+
+
+def picture(name: str) -> np.ndarray:
+    image = cv2.imread(str(MEDIA / name))
+    assert image is not None
+    return image
+
+
+def labelled_box(image: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    h, w = image.shape[:2]
+    return np.array([box], np.float32) * np.array([w, h, w, h], np.float32)
+
+
+@pytest.fixture(scope="module")
+def centernet() -> Detector:
+    return shared_detector("centernet", 2)
+
+
+def test_the_model_card_picks_the_detector_class():
+    assert model_names() == ["centernet", "nanodet"]
+    assert isinstance(shared_detector("nanodet", 2), NanoDetDetector)
+    assert isinstance(shared_detector("centernet", 2), CenterNetDetector)
+
+
+def test_centernet_sees_the_motion_blurred_saloon_as_a_car(centernet: Detector):
+    image = picture("licenseplate_motion.jpg")
+    vehicles = centernet.detect(image).of_classes(MOTOR_VEHICLES)
+    assert len(vehicles) == 1
+    assert vehicles.class_id[0] == CLASS_ID["car"] and vehicles.confidence[0] > 0.35
+    # The box a person drew around the car (datasets/lane_occupation/labels.yaml).
+    truth = labelled_box(image, (0.03, 0.0, 0.97, 0.85))
+    assert box_iou(truth, vehicles.xyxy)[0, 0] > 0.5
+
+
+def test_centernet_on_the_porch_finds_the_pickup_the_bicycle_and_the_dog(centernet: Detector):
+    image = picture("dog.jpg")
+    d = centernet.detect(image)
+    assert {CLASS_ID["bicycle"], CLASS_ID["dog"]} <= set(d.class_id.tolist())
+    vehicles = d.of_classes(MOTOR_VEHICLES)
+    pickup = labelled_box(image, (0.61, 0.13, 0.89, 0.30))
+    assert len(vehicles) == 1 and box_iou(pickup, vehicles.xyxy)[0, 0] > 0.5
+    # In frame pixels, inside the frame, and one box per object whatever its class
+    # (CenterNet reports its peaks per class: class-agnostic NMS keeps one).
+    h, w = image.shape[:2]
+    assert (d.xyxy >= 0).all() and (d.xyxy[:, [0, 2]] <= w).all() and (d.xyxy[:, [1, 3]] <= h).all()
+    overlaps = box_iou(d.xyxy, d.xyxy) - np.eye(len(d))
+    assert overlaps.max() <= centernet.settings.nms_iou
+
+
+def test_nanodet_keeps_its_answers_on_the_sample_pictures():
+    d = shared_detector("nanodet", 2).detect(picture("dog.jpg"))
+    found = [(int(c), round(float(s), 2)) for c, s in zip(d.class_id, d.confidence, strict=True)]
+    assert found[:3] == [
+        (CLASS_ID["bicycle"], 0.74),
+        (CLASS_ID["dog"], 0.51),
+        (CLASS_ID["truck"], 0.38),
+    ]
+    blurred = shared_detector("nanodet", 2).detect(picture("licenseplate_motion.jpg"))
+    assert len(blurred.of_classes(MOTOR_VEHICLES)) == 0  # its known miss (models/nanodet.md)
+
+
+def tiny_yolo(directory: Path, family: str, output: np.ndarray) -> Path:
+    """A 64×64 'YOLO export' whose output is a constant tensor: decode and letterbox tested on
+    a real ONNX Runtime session without shipping a YOLO model."""
+    const = numpy_helper.from_array(output.astype(np.float32), "rows")
+    graph = helper.make_graph(
+        [
+            helper.make_node("ReduceMean", ["images"], ["mean"], keepdims=0),
+            helper.make_node("Mul", ["mean", "zero"], ["nothing"]),
+            helper.make_node("Add", ["rows", "nothing"], ["output0"]),
+        ],
+        "tiny",
+        [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 64, 64])],
+        [helper.make_tensor_value_info("output0", TensorProto.FLOAT, list(output.shape))],
+        [const, numpy_helper.from_array(np.array(0, np.float32), "zero")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    path = directory / f"tiny_{family}.onnx"
+    onnx.save(model, str(path))
+    path.with_suffix(".md").write_text(f"| | |\n|---|---|\n| Family | `{family}` |\n")
+    return path
+
+
+def test_a_yolov8_export_is_letterboxed_and_mapped_back_to_the_frame(tmp_path: Path):
+    rows = np.zeros((1, 84, 30), np.float32)
+    rows[0, :4, 3] = [32, 32, 20, 10]  # cx, cy, w, h in the 64-px input
+    rows[0, 4 + CLASS_ID["bus"], 3] = 0.8
+    rows[0, :4, 4] = [33, 32, 20, 10]  # the same bus as a truck, weaker: NMS drops it
+    rows[0, 4 + CLASS_ID["truck"], 4] = 0.5
+    detector = load_detector(tiny_yolo(tmp_path, "yolov8", rows))
+    assert isinstance(detector, YoloDetector) and detector.input_hw == (64, 64)
+    frame = np.zeros((64, 128, 3), np.uint8)  # 2:1 → scale 0.5, 16 px of padding above
+    d = detector.detect(frame)
+    assert d.class_id.tolist() == [CLASS_ID["bus"]]
+    np.testing.assert_allclose(d.xyxy, [[44, 22, 84, 42]], atol=1e-4)
+
+
+def test_a_yolov5_export_by_its_card(tmp_path: Path):
+    rows = np.zeros((1, 10, 85), np.float32)
+    rows[0, 2, :5] = [32, 32, 64, 32, 0.9]
+    rows[0, 2, 5 + CLASS_ID["car"]] = 0.9
+    detector = load_detector(tiny_yolo(tmp_path, "yolov5", rows))
+    assert isinstance(detector, YoloV5Detector)
+    d = detector.detect(np.zeros((64, 64, 3), np.uint8))
+    assert d.class_id.tolist() == [CLASS_ID["car"]]
+    np.testing.assert_allclose(d.xyxy, [[0, 16, 64, 48]], atol=1e-4)
+
+
+def test_a_model_without_a_family_in_its_card_is_refused(tmp_path: Path):
+    path = tmp_path / "mystery.onnx"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match="no model card"):
+        family_of(path)
+    path.with_suffix(".md").write_text("| Family | `ssd` |\n")
+    with pytest.raises(ValueError, match="no decoder"):
+        family_of(path)
+
+
+def test_the_district_detector_must_be_a_model_that_exists():
+    assert AlgorithmsFile(detector="centernet", algorithms=[]).detector == "centernet"
+    with pytest.raises(ValidationError, match="models/ holds centernet, nanodet"):
+        AlgorithmsFile(detector="yolov8n", algorithms=[])
