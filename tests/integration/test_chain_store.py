@@ -82,6 +82,24 @@ def test_a_burst_of_events_on_one_device_becomes_one_case(store: Store, minimal_
     assert stage.handle_event(lane(4, T0 + 2 * MIN)).task_id == third.task_id  # redelivery
 
 
+def test_a_batch_of_events_opens_the_same_cases_as_one_by_one_and_redelivery_opens_none(
+    store: Store, minimal_district: District
+):
+    clock = Clock()
+    stage = DispatchStage(minimal_district, store, None, clock)
+    batch = [(lane(1, T0), False), (lane(2, T0), False), (lane(3, T0, device="cam-0002"), False)]
+    first, second, other = stage.handle_events(batch)
+    assert first.state is State.DISPATCHED
+    assert (second.state, second.merged_into) == (State.MERGED, first.task_id)
+    assert other.state is State.DISPATCHED and other.task_id != first.task_id
+    # The batch again, with one new event: the stored ones get their tasks, the new one merges.
+    again = stage.handle_events([*batch, (lane(5, T0), False)])
+    assert [t.task_id for t in again[:3]] == [first.task_id, second.task_id, other.task_id]
+    assert (again[3].state, again[3].merged_into) == (State.MERGED, first.task_id)
+    assert store.task_counts() == {"dispatched": 2, "merged": 2}
+    assert stage.counts["duplicates"] == 3
+
+
 def test_silenced_events_are_kept_as_suppressed_and_can_be_filed_by_hand(
     store: Store, minimal_district: District
 ):
