@@ -193,6 +193,30 @@ def test_a_triggering_event_activates_its_plan_once(store: Store, minimal_distri
     assert SYSTEM.user_id == active[0].activated_by
 
 
+def test_an_emergency_triggered_in_a_batch_mutes_the_events_behind_it(
+    store: Store, minimal_district: District
+):
+    stage = DispatchStage(minimal_district, store, None, Clock())
+    rising = Event(
+        event_id="evt-wl-1",
+        event_type="water_level",
+        source="ai",
+        occurred_at=T0,
+        grid="g001",
+        community="c01",
+        severity="major",
+        title="河道水位超警",
+        device_id="wl-001",
+        algorithm="water_level",
+    )
+    before, _, after = stage.handle_events(
+        [(lane(1, T0, device="cam-0002"), False), (rising, False), (lane(2, T0), False)]
+    )
+    assert before.state is State.DISPATCHED  # ahead of the trigger: not muted
+    assert after.state is State.SUPPRESSED  # the flood plan it started mutes minor AI events
+    assert [a.plan_id for a in stage.emergencies.active(drill=False)] == ["ep-01"]
+
+
 def test_notices_follow_the_group_schedule_and_reach_a_unit_dispatched_by_hand(
     store: Store, minimal_district: District
 ):
