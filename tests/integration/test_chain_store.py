@@ -82,6 +82,24 @@ def test_a_burst_of_events_on_one_device_becomes_one_case(store: Store, minimal_
     assert stage.handle_event(lane(4, T0 + 2 * MIN)).task_id == third.task_id  # redelivery
 
 
+def test_a_batch_of_events_opens_the_same_cases_as_one_by_one_and_redelivery_opens_none(
+    store: Store, minimal_district: District
+):
+    clock = Clock()
+    stage = DispatchStage(minimal_district, store, None, clock)
+    batch = [(lane(1, T0), False), (lane(2, T0), False), (lane(3, T0, device="cam-0002"), False)]
+    first, second, other = stage.handle_events(batch)
+    assert first.state is State.DISPATCHED
+    assert (second.state, second.merged_into) == (State.MERGED, first.task_id)
+    assert other.state is State.DISPATCHED and other.task_id != first.task_id
+    # The batch again, with one new event: the stored ones get their tasks, the new one merges.
+    again = stage.handle_events([*batch, (lane(5, T0), False)])
+    assert [t.task_id for t in again[:3]] == [first.task_id, second.task_id, other.task_id]
+    assert (again[3].state, again[3].merged_into) == (State.MERGED, first.task_id)
+    assert store.task_counts() == {"dispatched": 2, "merged": 2}
+    assert stage.counts["duplicates"] == 3
+
+
 def test_silenced_events_are_kept_as_suppressed_and_can_be_filed_by_hand(
     store: Store, minimal_district: District
 ):
@@ -173,6 +191,30 @@ def test_a_triggering_event_activates_its_plan_once(store: Store, minimal_distri
     active = stage.emergencies.active(drill=False)
     assert [a.plan_id for a in active] == ["ep-01"]  # running: not activated a second time
     assert SYSTEM.user_id == active[0].activated_by
+
+
+def test_an_emergency_triggered_in_a_batch_mutes_the_events_behind_it(
+    store: Store, minimal_district: District
+):
+    stage = DispatchStage(minimal_district, store, None, Clock())
+    rising = Event(
+        event_id="evt-wl-1",
+        event_type="water_level",
+        source="ai",
+        occurred_at=T0,
+        grid="g001",
+        community="c01",
+        severity="major",
+        title="河道水位超警",
+        device_id="wl-001",
+        algorithm="water_level",
+    )
+    before, _, after = stage.handle_events(
+        [(lane(1, T0, device="cam-0002"), False), (rising, False), (lane(2, T0), False)]
+    )
+    assert before.state is State.DISPATCHED  # ahead of the trigger: not muted
+    assert after.state is State.SUPPRESSED  # the flood plan it started mutes minor AI events
+    assert [a.plan_id for a in stage.emergencies.active(drill=False)] == ["ep-01"]
 
 
 def test_notices_follow_the_group_schedule_and_reach_a_unit_dispatched_by_hand(

@@ -107,11 +107,18 @@ class EmergencyService:
             activation_id=a.activation_id,
         )
 
+    def triggers(self, event: Event) -> bool:
+        """Whether the event names a plan among its triggers (running or not)."""
+        return bool(triggered_plans(self.district.emergency_plans, event.event_type, event.grid))
+
     def on_event(self, event: Event) -> list[Activation]:
         """Activate the plans an event triggers, unless the plan is already running."""
+        triggered = triggered_plans(self.district.emergency_plans, event.event_type, event.grid)
+        if not triggered:
+            return []
         running = {a.plan_id for a in self.active(drill=False)}
         out = []
-        for plan in triggered_plans(self.district.emergency_plans, event.event_type, event.grid):
+        for plan in triggered:
             if plan.id in running:
                 continue
             a, _, created = self.activate(
@@ -129,8 +136,11 @@ class EmergencyService:
     def active(self, drill: bool | None = None) -> list[Activation]:
         return self.emergencies.list(state=ActivationState.ACTIVE, drill=drill)
 
-    def inhibit_sources(self) -> list[dict[str, str]]:
-        return inhibit_sources(self.active(drill=False), self.grid_community)
+    def inhibit_sources(self, active: list[Activation] | None = None) -> list[dict[str, str]]:
+        """Inhibit sources of the real emergencies in force (`active`: as already read)."""
+        if active is None:
+            active = self.active(drill=False)
+        return inhibit_sources(active, self.grid_community)
 
     def complete_item(
         self, item_id: str, actor: Actor, note: str = ""

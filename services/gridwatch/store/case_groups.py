@@ -4,8 +4,11 @@ schedule. Every dispatched case has a row; an ungrouped case is keyed `case:<tas
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from gridwatch.domain.grouping import GroupState
 from gridwatch.domain.plans import Grouping
@@ -32,46 +35,74 @@ def _state(r: CaseGroupRow) -> GroupState:
     )
 
 
+def open_case_of(db: Session, key: str) -> str | None:
+    """The task id of the group's case if that case is still open."""
+    q = (
+        select(CaseGroupRow.task_id)
+        .join(TaskRow, TaskRow.task_id == CaseGroupRow.task_id)
+        .where(CaseGroupRow.group_key == key, TaskRow.state.in_(OPEN))
+    )
+    return db.scalar(q)
+
+
+def start_values(key: str, task_id: str, at: datetime, grouping: Grouping) -> dict[str, Any]:
+    """The row of a new case for the key, for `start_many`."""
+    g = GroupState.start(key, task_id, at, grouping)
+    return {
+        "group_key": key,
+        "task_id": task_id,
+        "open": True,
+        "first_at": g.first_at,
+        "last_event_at": g.last_event_at,
+        "events": g.events,
+        "notified_events": 0,
+        "last_notified_at": None,
+        "wait_s": int(g.wait.total_seconds()),
+        "interval_s": int(g.interval.total_seconds()),
+        "repeat_s": int(g.repeat.total_seconds()),
+    }
+
+
+def start_many(db: Session, rows: list[dict[str, Any]]) -> None:
+    """New cases for their keys (replacing finished ones' rows), in one upsert; their tasks
+    must be stored (flushed) first. Keys must differ."""
+    if not rows:
+        return
+    table = CaseGroupRow.__table__
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    replace = {k: stmt.excluded[k] for k in rows[0] if k != "group_key"}
+    db.execute(stmt.on_conflict_do_update(index_elements=["group_key"], set_=replace), rows)
+
+
+def start(db: Session, key: str, task_id: str, at: datetime, grouping: Grouping) -> None:
+    """A new case for the key (replacing a finished one's row)."""
+    db.flush()
+    start_many(db, [start_values(key, task_id, at, grouping)])
+
+
+def add_event(db: Session, key: str, at: datetime) -> None:
+    row = db.get(CaseGroupRow, key, with_for_update=True)
+    if row is not None:
+        g = _state(row).add_event(at)
+        row.events, row.last_event_at = g.events, g.last_event_at
+
+
 class CaseGroups:
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def open_case_of(self, key: str) -> str | None:
-        """The task id of the group's case if that case is still open."""
-        q = (
-            select(CaseGroupRow.task_id)
-            .join(TaskRow, TaskRow.task_id == CaseGroupRow.task_id)
-            .where(CaseGroupRow.group_key == key, TaskRow.state.in_(OPEN))
-        )
         with self.store.session() as db:
-            return db.scalar(q)
+            return open_case_of(db, key)
 
     def start(self, key: str, task_id: str, at: datetime, grouping: Grouping) -> None:
-        """A new case for the key (replacing a finished one's row)."""
-        g = GroupState.start(key, task_id, at, grouping)
         with self.store.session() as db:
-            db.merge(
-                CaseGroupRow(
-                    group_key=key,
-                    task_id=task_id,
-                    open=True,
-                    first_at=g.first_at,
-                    last_event_at=g.last_event_at,
-                    events=g.events,
-                    notified_events=0,
-                    last_notified_at=None,
-                    wait_s=int(g.wait.total_seconds()),
-                    interval_s=int(g.interval.total_seconds()),
-                    repeat_s=int(g.repeat.total_seconds()),
-                )
-            )
+            start(db, key, task_id, at, grouping)
 
     def add_event(self, key: str, at: datetime) -> None:
         with self.store.session() as db:
-            row = db.get(CaseGroupRow, key, with_for_update=True)
-            if row is not None:
-                g = _state(row).add_event(at)
-                row.events, row.last_event_at = g.events, g.last_event_at
+            add_event(db, key, at)
 
     def open_groups(self) -> list[tuple[GroupState, State]]:
         """Groups still marked open, with their case's state (the caller closes finished ones)."""

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from gridwatch.domain.emergency import (
     Activation,
@@ -53,6 +54,18 @@ def _item(r: EmergencyItemRow) -> ChecklistTask:
         done_by=r.done_by,
         note=r.note,
     )
+
+
+def active(db: Session, *, drill: bool | None = None) -> list[Activation]:
+    """Activations in force, oldest first."""
+    q = (
+        select(EmergencyActivationRow)
+        .where(EmergencyActivationRow.state == ActivationState.ACTIVE.value)
+        .order_by(EmergencyActivationRow.activated_at)
+    )
+    if drill is not None:
+        q = q.where(EmergencyActivationRow.drill.is_(drill))
+    return [_activation(r) for r in db.scalars(q)]
 
 
 class Emergencies:

@@ -187,6 +187,108 @@ def _file(
     return steps
 
 
+def task_id_of(event_id: str) -> str:
+    """The id of the task an event opens: derived from the event id, so a redelivery maps to it."""
+    return stable_id("tsk", event_id)
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseRows:
+    """What opening a case writes: the event, its task and the task's first audit records."""
+
+    event: EventRow
+    task: TaskRow
+    audit: list[AuditRow]
+
+
+def add_case(
+    s: Session,
+    ev: Event,
+    decision: RoutingDecision,
+    now: datetime,
+    *,
+    muted: Muted | None = None,
+    merge_into: str | None = None,
+    hold: bool = False,
+) -> Task:
+    """`Store.open_case` inside the caller's transaction, without the look-up first: an event
+    already stored fails on the unique keys (events.event_id, tasks.event_id) with
+    IntegrityError, and the caller's transaction is lost with it."""
+    task, rows = case_rows(ev, decision, now, muted=muted, merge_into=merge_into, hold=hold)
+    write_cases(s, [rows])
+    return task
+
+
+def write_cases(s: Session, cases: Sequence[CaseRows]) -> None:
+    """Insert cases: events, then tasks, then audit records (foreign keys), each table in one
+    statement."""
+    for part in ([c.event for c in cases], [c.task for c in cases]):
+        s.add_all(part)
+        s.flush()
+    s.add_all(a for c in cases for a in c.audit)
+    s.flush()
+
+
+def case_rows(
+    ev: Event,
+    decision: RoutingDecision,
+    now: datetime,
+    *,
+    muted: Muted | None = None,
+    merge_into: str | None = None,
+    hold: bool = False,
+) -> tuple[Task, CaseRows]:
+    """The task an event opens (see `Store.open_case`) and the rows that store it."""
+    a = decision.primary
+    task = Task(
+        task_id=task_id_of(ev.event_id),
+        event_id=ev.event_id,
+        state=State.REPORTED,
+        grid=ev.grid,
+        community=ev.community,
+        assignee="brigade" if a.fallback else a.assignee,
+        verifier=a.verifier,
+        created_at=now,
+        route_id=a.route_id,
+        route_name=a.route_name,
+        verify_within=a.verify_within,
+    )
+    routing = routing_json(decision)
+    records = []
+    if muted is not None:
+        routing["muted_by"] = muted.by
+        task, rec = transition(task, Action.MUTE, SYSTEM, now, f"{muted.by}: {muted.reason}")
+        records.append(rec)
+    elif merge_into is not None:
+        note = f"same group as {merge_into}"
+        task, rec = transition(task, Action.MERGE, SYSTEM, now, note, merged_into=merge_into)
+        records.append(rec)
+    elif not hold:
+        steps = _file(task, routing, SYSTEM, now, f"{ev.source} report")
+        task = steps[-1][0]
+        records += [rec for _, rec in steps]
+    event_row = EventRow(
+        **{k: v for k, v in dataclasses.asdict(ev).items() if k != "extra"},
+        received_at=now,
+        routing=routing,
+    )
+    if ev.box is not None:
+        event_row.box = list(ev.box)
+    task_row = TaskRow(
+        task_id=task.task_id,
+        event_id=ev.event_id,
+        grid=task.grid,
+        community=task.community,
+        route_id=task.route_id,
+        route_name=task.route_name,
+        created_at=now,
+        updated_at=now,
+        verify_within_s=_seconds(a.verify_within),
+        **_task_columns(task),
+    )
+    return task, CaseRows(event_row, task_row, [_audit_row(r) for r in records])
+
+
 class Store:
     def __init__(self, url: str) -> None:
         self.url = normalise_url(url)
@@ -258,60 +360,9 @@ class Store:
         existing = self.find_task_for_event(ev.event_id)
         if existing is not None:
             return existing, False
-        a = decision.primary
-        task = Task(
-            task_id=stable_id("tsk", ev.event_id),
-            event_id=ev.event_id,
-            state=State.REPORTED,
-            grid=ev.grid,
-            community=ev.community,
-            assignee="brigade" if a.fallback else a.assignee,
-            verifier=a.verifier,
-            created_at=now,
-            route_id=a.route_id,
-            route_name=a.route_name,
-            verify_within=a.verify_within,
-        )
-        routing = routing_json(decision)
-        records = []
-        if muted is not None:
-            routing["muted_by"] = muted.by
-            task, rec = transition(task, Action.MUTE, SYSTEM, now, f"{muted.by}: {muted.reason}")
-            records.append(rec)
-        elif merge_into is not None:
-            note = f"same group as {merge_into}"
-            task, rec = transition(task, Action.MERGE, SYSTEM, now, note, merged_into=merge_into)
-            records.append(rec)
-        elif not hold:
-            steps = _file(task, routing, SYSTEM, now, f"{ev.source} report")
-            task = steps[-1][0]
-            records += [rec for _, rec in steps]
-        event_row = EventRow(
-            **{k: v for k, v in dataclasses.asdict(ev).items() if k != "extra"},
-            received_at=now,
-            routing=routing,
-        )
-        if ev.box is not None:
-            event_row.box = list(ev.box)
-        task_row = TaskRow(
-            task_id=task.task_id,
-            event_id=ev.event_id,
-            grid=task.grid,
-            community=task.community,
-            route_id=task.route_id,
-            route_name=task.route_name,
-            created_at=now,
-            updated_at=now,
-            verify_within_s=_seconds(a.verify_within),
-            **_task_columns(task),
-        )
         try:
             with self.session() as s:
-                s.add(event_row)
-                s.flush()
-                s.add(task_row)
-                s.flush()
-                s.add_all(_audit_row(r) for r in records)
+                task = add_case(s, ev, decision, now, muted=muted, merge_into=merge_into, hold=hold)
         except IntegrityError:
             # Another worker stored the same event first: theirs stands.
             return self.task_for_event(ev.event_id), False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gridwatch.domain.muting import Silence
 from gridwatch.store.chain_tables import SilenceRow
@@ -15,6 +16,17 @@ def _silence(r: SilenceRow) -> Silence:
     return Silence(
         r.silence_id, tuple(r.matchers), r.starts_at, r.ends_at, r.author, r.comment, r.created_at
     )
+
+
+def in_force(db: Session, now: datetime) -> list[Silence]:
+    q = select(SilenceRow).where(SilenceRow.starts_at <= now, SilenceRow.ends_at > now)
+    return [_silence(r) for r in db.scalars(q)]
+
+
+def unexpired(db: Session, now: datetime) -> list[Silence]:
+    """Silences in force at `now` or later (they check their own window against a time)."""
+    q = select(SilenceRow).where(SilenceRow.ends_at > now).order_by(SilenceRow.created_at)
+    return [_silence(r) for r in db.scalars(q)]
 
 
 class Silences:
@@ -36,15 +48,14 @@ class Silences:
             )
 
     def in_force(self, now: datetime) -> list[Silence]:
-        q = select(SilenceRow).where(SilenceRow.starts_at <= now, SilenceRow.ends_at > now)
         with self.store.session() as db:
-            return [_silence(r) for r in db.scalars(q)]
+            return in_force(db, now)
 
     def all(self, *, include_expired: bool, now: datetime) -> list[Silence]:
-        q = select(SilenceRow).order_by(SilenceRow.created_at)
-        if not include_expired:
-            q = q.where(SilenceRow.ends_at > now)
         with self.store.session() as db:
+            if not include_expired:
+                return unexpired(db, now)
+            q = select(SilenceRow).order_by(SilenceRow.created_at)
             return [_silence(r) for r in db.scalars(q)]
 
     def expire(self, silence_id: str, now: datetime) -> Silence:

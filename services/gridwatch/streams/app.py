@@ -71,6 +71,10 @@ class WorkerOptions:
     max_frame_age: timedelta = timedelta(seconds=10)
     commit_interval_s: float = 1.0
     tick_s: float = 10.0
+    # Events taken together by a dispatch worker: one SQL transaction for up to batch_max,
+    # gathered for at most batch_wait_s.
+    batch_max: int = 100
+    batch_wait_s: float = 0.05
 
 
 def faust_app(settings: Settings, role: WorkerRole, options: WorkerOptions) -> faust.App:
@@ -182,19 +186,35 @@ class Agents:
     async def _records(self, spec: TopicSpec[M], stream: faust.StreamT[bytes]) -> AsyncIterator[M]:
         """Decoded records of a stream; lag is observed, bad records counted and skipped."""
         async for ev in stream.events():
-            tp = ev.message.tp
-            high = self.app.consumer.highwater(tp)
-            if high is not None:
-                lag = max(0, high - ev.message.offset - 1)
-                metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(lag)
-            try:
-                msg = spec.decode(ev.value)
-            except BadMessage as e:
-                metrics.BAD_RECORDS.labels(spec.base).inc()
-                log.warning("skipped record %s[%d]@%d: %s", *tp, ev.message.offset, e)
-                continue
-            metrics.PROCESSED.labels(spec.base).inc()
-            yield msg
+            msg = self._decoded(spec, ev)
+            if msg is not None:
+                yield msg
+
+    async def _batches(
+        self, spec: TopicSpec[M], stream: faust.StreamT[bytes]
+    ) -> AsyncIterator[list[M]]:
+        """As `_records`, the records taken so far (up to `batch_max`, waiting at most
+        `batch_wait_s` for more); their offsets are committed after the batch is handled."""
+        take = stream.take_events  # type: ignore[attr-defined]  # not declared on StreamT
+        async for events in take(self.options.batch_max, self.options.batch_wait_s):
+            msgs = [m for m in (self._decoded(spec, ev) for ev in events) if m is not None]
+            if msgs:
+                yield msgs
+
+    def _decoded(self, spec: TopicSpec[M], ev: faust.EventT[bytes]) -> M | None:
+        tp = ev.message.tp
+        high = self.app.consumer.highwater(tp)
+        if high is not None:
+            lag = max(0, high - ev.message.offset - 1)
+            metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(lag)
+        try:
+            msg = spec.decode(ev.value)
+        except BadMessage as e:
+            metrics.BAD_RECORDS.labels(spec.base).inc()
+            log.warning("skipped record %s[%d]@%d: %s", *tp, ev.message.offset, e)
+            return None
+        metrics.PROCESSED.labels(spec.base).inc()
+        return msg
 
     # ------------------------------------------------------------------ detect
 
@@ -294,9 +314,8 @@ class Agents:
 
         @self.app.agent(self._topic(EVENTS), name=f"{prefix}-dispatch-events")
         async def events_to_tasks(stream: faust.StreamT[bytes]) -> None:
-            async for msg in self._records(EVENTS, stream):
-                task = await self._until_done(EVENTS.base, self._open_case, msg)
-                if task is not None:
+            async for msgs in self._batches(EVENTS, stream):
+                for task in await self._open_cases(msgs):
                     await self._send(TASKS, task.task_id, task)
 
     def _watch_devices(self) -> None:
@@ -312,6 +331,26 @@ class Agents:
     def _open_case(self, msg: EventMessage) -> TaskMessage:
         task = self.dispatch.handle_event(msg.event(), hold=msg.hold)
         return TaskMessage.of(task, self.clock())
+
+    def _open_batch(self, msgs: list[EventMessage]) -> list[TaskMessage]:
+        tasks = self.dispatch.handle_events([(m.event(), m.hold) for m in msgs])
+        at = self.clock()
+        return [TaskMessage.of(t, at) for t in tasks]
+
+    async def _open_cases(self, msgs: list[EventMessage]) -> list[TaskMessage]:
+        """The batch's cases in shared transactions; should that fail for any reason, the
+        records are taken one by one, each retried or refused on its own."""
+        if len(msgs) > 1:
+            try:
+                return await self._run(self._open_batch, msgs)
+            except Exception:
+                log.warning("batch of %d events failed; one by one", len(msgs), exc_info=True)
+        out = []
+        for msg in msgs:
+            task = await self._until_done(EVENTS.base, self._open_case, msg)
+            if task is not None:
+                out.append(task)
+        return out
 
 
 def build_worker_app(
