@@ -4,6 +4,7 @@ the topic and field named; the broker probe's outage bookkeeping."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
 from datetime import UTC, datetime
@@ -127,3 +128,15 @@ def test_outage_is_counted_once_and_its_length_measured() -> None:
     assert t.observe(False, 3.5) == 1.5
     assert t.observe(True, 4.0) == 0.5 and t.up
     assert t.observe(False, 10.0) == 0.0 and t.outages == 2
+
+
+@pytest.mark.parametrize(
+    ("message", "domain", "wire_only"),
+    [(EventMessage, Event, {"hold"}), (FindingMessage, Finding, set())],
+)
+def test_wire_messages_carry_every_field_of_their_domain_record(
+    message: type, domain: type, wire_only: set[str]
+) -> None:
+    """The wire format is written out on purpose: a field added on one side goes on both."""
+    wire = set(message.model_fields)
+    assert wire - wire_only == {f.name for f in dataclasses.fields(domain)}
