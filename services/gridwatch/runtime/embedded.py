@@ -1,10 +1,11 @@
 """The embedded single-process runtime: the same stages as the Faust workers, joined by
 in-process queues, with embedded Redis and a SQLite file when no services are configured.
 
-Threads: one reader per analysed camera (decode + sampling), one detect worker (the detector
-is shared), one dispatch worker, one thread per simulated sensor. A camera keeps at most
-`frame_buffer` frames waiting: when the detector falls behind, the oldest frame is dropped and
-counted. Findings and events are never dropped (unbounded queue to dispatch).
+Threads: one reader per analysed camera (decode + sampling), one detect worker on
+`detect/pipeline.py` (the queues `gridwatch bench detect` measures; the detector is shared),
+one dispatch worker, one thread per simulated sensor. A camera keeps at most 2 frames waiting:
+when the detector falls behind, the oldest frame is dropped and counted. Findings and events
+are never dropped (unbounded queue to dispatch).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import logging
 import queue
 import threading
 import time
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from gridwatch.detect.engine import shared_detector
 from gridwatch.detect.health import publish_health
 from gridwatch.detect.incident_memory import RedisIncidentMemory
 from gridwatch.detect.motion import MotionGate
+from gridwatch.detect.pipeline import DetectPipeline
 from gridwatch.detect.stage import DetectStage, SensorStage
 from gridwatch.dispatch.escalation import EscalationRunner
 from gridwatch.dispatch.plan_reload import PlanBook
@@ -41,46 +42,6 @@ from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store, sqlite_url
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FrameBuffers:
-    """Latest frames per camera; the detect worker serves cameras round-robin."""
-
-    size: int = 2
-    frames: dict[str, deque[Frame]] = field(default_factory=dict)
-    dropped: Counter[str] = field(default_factory=Counter)
-    cond: threading.Condition = field(default_factory=threading.Condition)
-    order: deque[str] = field(default_factory=deque)
-
-    def put(self, frame: Frame, *, wait: bool = False) -> None:
-        """Queue a frame. Live sources drop their oldest waiting frame when full; a file played
-        flat out (`wait`) is held back instead, so every sampled frame is analysed."""
-        with self.cond:
-            buf = self.frames.setdefault(frame.device_id, deque())
-            while wait and len(buf) >= self.size:
-                self.cond.wait(0.1)
-            if len(buf) >= self.size:
-                buf.popleft()  # stale: a newer picture of the same camera is waiting
-                self.dropped[frame.device_id] += 1
-            buf.append(frame)
-            if frame.device_id not in self.order:
-                self.order.append(frame.device_id)
-            self.cond.notify_all()
-
-    def take(self, timeout: float) -> Frame | None:
-        with self.cond:
-            if not self.order and not self.cond.wait(timeout):
-                return None
-            if not self.order:
-                return None
-            device = self.order.popleft()
-            buf = self.frames[device]
-            frame = buf.popleft()
-            if buf:
-                self.order.append(device)
-            self.cond.notify_all()  # a held-back reader may go on
-            return frame
 
 
 @dataclass
@@ -132,7 +93,7 @@ class EmbeddedRuntime:
             clock,
         )
         self.stop_event = threading.Event()
-        self.buffers = FrameBuffers()
+        self.pipeline: DetectPipeline | None = None  # started with the runtime
         self.findings: queue.Queue[Finding | None] = queue.Queue()
         self.threads: list[threading.Thread] = []
         detector = shared_detector(self.district.detector, settings.detector_threads)
@@ -150,7 +111,7 @@ class EmbeddedRuntime:
             self.district,
             services.hot,
             clock,
-            lambda frame: self.buffers.put(frame, wait=not realtime),
+            self._submit,
             self._on_reading,
             realtime=realtime,
             mqtt_url=settings.mqtt_url,
@@ -169,28 +130,36 @@ class EmbeddedRuntime:
         t.start()
         self.threads.append(t)
 
-    def _detect_loop(self) -> None:
-        published = 0.0
-        while not self.stop_event.is_set():
-            if time.monotonic() - published >= 5:
-                published = time.monotonic()
-                now = self.clock()
-                health = {
-                    **self.detect.health(now),
-                    "frames_dropped": sum(self.buffers.dropped.values()),
-                    "readings": self.sensors.stats.readings,
-                    "bad_readings": self.sensors.stats.bad_readings,
-                }
-                publish_health(self.services.hot.r, "embedded", health, now)
-            frame = self.buffers.take(timeout=0.2)
-            if frame is None:
-                continue
-            try:
-                for f in self.detect.process(frame):
-                    self.findings.put(f)
-            except Exception:
-                self.detect.stats.errors["detect"] += 1
-                log.exception("detection failed on %s frame %d", frame.device_id, frame.seq)
+    def _submit(self, frame: Frame) -> None:
+        assert self.pipeline is not None, "frames arrive only after start()"
+        # A live camera drops its oldest waiting frame; a file played flat out waits for room.
+        self.pipeline.submit(frame, hold=not self.realtime)
+
+    def _analyse(self, frame: Frame) -> list[Finding]:
+        try:
+            return self.detect.process(frame)
+        except Exception:
+            self.detect.stats.errors["detect"] += 1
+            log.exception("detection failed on %s frame %d", frame.device_id, frame.seq)
+            return []
+
+    def _deliver(self, _frame: Frame, found: list[Finding]) -> None:
+        for f in found:
+            self.findings.put(f)
+
+    def _health_loop(self) -> None:
+        while True:
+            now = self.clock()
+            dropped = self.pipeline.stats.dropped if self.pipeline is not None else {}
+            health = {
+                **self.detect.health(now),
+                "frames_dropped": sum(dropped.values()),
+                "readings": self.sensors.stats.readings,
+                "bad_readings": self.sensors.stats.bad_readings,
+            }
+            publish_health(self.services.hot.r, "embedded", health, now)
+            if self.stop_event.wait(5):
+                return
 
     def _dispatch_loop(self) -> None:
         while True:
@@ -232,8 +201,10 @@ class EmbeddedRuntime:
                 watched_devices(self.district),
                 self.clock(),
             )
+        # One worker: the shared session already uses `detector_threads` intra-op threads.
+        self.pipeline = DetectPipeline(self._analyse, self._deliver, workers=1, depth=2)
         self.intake.start()
-        self._spawn("detect", self._detect_loop)
+        self._spawn("detector-health", self._health_loop)
         self._spawn("escalation", self._tick_loop)
         self._dispatch_thread = threading.Thread(
             target=self._dispatch_loop, name="dispatch", daemon=True
@@ -242,6 +213,8 @@ class EmbeddedRuntime:
 
     def stop(self) -> None:
         self.stop_event.set()
+        if self.pipeline is not None:
+            self.pipeline.close()  # releases readers held back for room
         self.intake.stop()
         for t in self.threads:
             t.join(timeout=10)
@@ -278,7 +251,9 @@ class EmbeddedRuntime:
             "frames_received": sum(self.intake.frames_received.values()),
             "frames_analysed": self.detect.stats.frames_analysed,
             "bad_frames": self.detect.stats.bad_frames,
-            "frames_dropped_stale": sum(self.buffers.dropped.values()),
+            "frames_dropped_stale": (
+                sum(self.pipeline.stats.dropped.values()) if self.pipeline is not None else 0
+            ),
             "readings": self.sensors.stats.readings,
             "findings": store.finding_count(),
             "events": sum(store.event_counts().values()),
