@@ -43,3 +43,10 @@ def test_iou_of_identical_and_disjoint_boxes():
     b = np.array([[0, 0, 10, 10], [20, 20, 30, 30], [5, 0, 15, 10]], np.float32)
     iou = box_iou(a, b)
     assert np.allclose(iou, [[1.0, 0.0, 1 / 3]], atol=1e-6)
+
+
+def test_a_box_cut_by_the_frame_edge_is_in_a_zone_drawn_to_that_edge():
+    # A car filling the picture: its box ends at the bottom edge, where the zone ends too.
+    zone = PolygonZone.of("lane", [(0.2, 0.6), (0.8, 0.6), (0.8, 1.0), (0.2, 1.0)])
+    cut = dets((0, 10, 600, 482), (0, 10, 100, 482))  # the second's ground point is left of it
+    assert zone.trigger(cut, 600, 482).tolist() == [True, False]

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gridwatch.algorithms.registry import plugin, plugins
+from gridwatch.cli.common import scales_or_exit
 
 app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
 out = Console()
@@ -71,15 +72,20 @@ def eval_cmd(
         str, typer.Option(help="Detector model under models/ (nanodet, centernet).")
     ] = "nanodet",
     threads: Annotated[int, typer.Option(help="ONNX Runtime threads.")] = 2,
+    scales: Annotated[
+        str | None,
+        typer.Option(help="Detector scales, e.g. 1,0.5 (default: the district default 1,0.5)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run NAME with the real detector over a labelled set: precision, recall, F1, false
     alarms per hour and cost per frame (format: datasets/README.md). Run it once per
     `--model` to compare detectors on the same labels."""
-    from gridwatch.detect.engine import shared_detector
+    from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
     from gridwatch.detect.evaluate import evaluate
 
-    result: dict[str, Any] = evaluate(name, dataset, shared_detector(model, threads)).as_dict()
+    detector = shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
+    result: dict[str, Any] = evaluate(name, dataset, detector).as_dict()
     if as_json:
         print(json.dumps(result, indent=2))
         return

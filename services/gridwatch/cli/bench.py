@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gridwatch.cli.common import SAMPLE_CONFIG, district_or_exit
+from gridwatch.cli.common import SAMPLE_CONFIG, district_or_exit, scales_or_exit
 
 app = typer.Typer(help="Benchmarks: ours against a baseline and the limit, on the same input.")
 out = Console()
@@ -26,6 +26,10 @@ def detect(
     model: Annotated[
         str | None, typer.Option(help="Detector model (default: the district's detector).")
     ] = None,
+    scales: Annotated[
+        str | None,
+        typer.Option(help="Detector scales, e.g. 1,0.5 (default: the district's detector_scales)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Bare ONNX Runtime vs a naive per-camera loop vs the gridwatch detect pipeline, on the
@@ -34,6 +38,7 @@ def detect(
     from gridwatch.detect import bench
 
     district = district_or_exit(config)
+    chosen = scales_or_exit(scales)
     progress = (lambda _: None) if as_json else (lambda s: out.print(f"[dim]… {s}[/dim]"))
     report = bench.run(
         district,
@@ -43,13 +48,15 @@ def detect(
         live_s=live_s,
         workers=workers,
         model=model,
+        scales=chosen,
         progress=progress,
     )
     summary = report.summary()
     if as_json:
         print(json.dumps(summary, indent=2))
         return
-    table = Table(title=f"detection, {devices} cameras, {report.model} — {report.machine}")
+    title = f"detection, {devices} cameras, {report.model} at scales {report.scales}"
+    table = Table(title=f"{title} — {report.machine}")
     for col in ("run", "frames/s", "inferences/s", "gated", "p50 ms", "p95 ms", "CPU %"):
         table.add_column(col, justify="right" if col != "run" else "left")
     for r in report.results.values():

@@ -34,6 +34,20 @@ def district_or_exit(directory: Path) -> District:
         raise typer.Exit(1) from None
 
 
+def scales_or_exit(text: str | None) -> tuple[float, ...] | None:
+    """`--scales 1,0.5` → (1.0, 0.5); None when not given."""
+    if text is None:
+        return None
+    try:
+        scales = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        scales = ()
+    if not scales or any(not 0.1 <= s <= 1.0 for s in scales):
+        err.print(f"[red]--scales {text!r}: give shares between 0.1 and 1.0, e.g. 1,0.5[/red]")
+        raise typer.Exit(2)
+    return scales
+
+
 def open_store(data_dir: Path | None = None) -> Store:
     """The store of the runtime: GRIDWATCH_DB_URL, else the SQLite file in the data dir."""
     settings = Settings()

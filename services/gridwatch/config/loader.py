@@ -106,6 +106,8 @@ def load_district(directory: str | Path) -> District:
         organisation=models["organisation"],
         devices=models["devices"].devices,
         detector=models["algorithms"].detector,
+        detector_scales=models["algorithms"].detector_scales,
+        detector_close_look_s=models["algorithms"].detector_close_look_s,
         algorithms=models["algorithms"].algorithms,
         plans=models["plans"],
         emergency_plans=models["emergency_plans"].emergency_plans,

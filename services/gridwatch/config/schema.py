@@ -374,7 +374,30 @@ class AlgorithmsFile(Strict):
         description="Model file stem under models/ with a model card naming its family "
         "(nanodet, the default; centernet, optional: see models/centernet.md for its licence).",
     )
+    detector_scales: tuple[float, ...] = Field(
+        (1.0, 0.5),
+        title="Detector scales",
+        description="Frame sizes the detector looks at, as shares of its input (0.1-1.0), one "
+        "model pass each: 0.5 shrinks the frame so that an object filling it (a car beside a "
+        "low camera) is seen. The first scale runs on every analysed frame, the others on a "
+        "close look (see detector_close_look_s).",
+        min_length=1,
+    )
+    detector_close_look_s: float = Field(
+        10.0,
+        ge=0,
+        title="Close look every (s)",
+        description="Per camera, seconds between frames analysed at every detector scale "
+        "(0: every frame, about twice the cost per frame).",
+    )
     algorithms: list[AlgorithmConfig] = Field(title="Algorithms", description="The catalogue.")
+
+    @field_validator("detector_scales")
+    @classmethod
+    def _shares(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if any(not 0.1 <= s <= 1.0 for s in v):
+            raise ValueError(f"each scale must be a share between 0.1 and 1.0, got {list(v)}")
+        return v
 
     @field_validator("detector")
     @classmethod
@@ -736,6 +759,8 @@ class District(Strict):
     organisation: Organisation
     devices: list[Camera | Sensor]
     detector: str
+    detector_scales: tuple[float, ...] = (1.0, 0.5)
+    detector_close_look_s: float = 10.0
     algorithms: list[AlgorithmConfig]
     plans: PlansFile
     emergency_plans: list[EmergencyPlan]

@@ -188,7 +188,8 @@ def run_bare(detector: Detector, frames: list[Frame], seconds: float, workers: i
 def run_naive(
     district: District, detector: Detector, frames: list[Frame], seconds: float
 ) -> Result:
-    """One model pass per algorithm per frame, frames one at a time, nothing skipped."""
+    """One model pass per algorithm per frame, frames one at a time, nothing skipped; no
+    close looks (a plain loop runs the model at one size)."""
     with tempfile.TemporaryDirectory() as tmp:
         stage = DetectStage(district, detector, EvidenceStore(Path(tmp)), gate=None)
         deadline = time.perf_counter() + seconds
@@ -202,7 +203,7 @@ def run_naive(
                 algos = stage.algorithms_for(cam)  # type: ignore[arg-type]
                 info_size = frame.image.shape[1], frame.image.shape[0]
                 for algo in algos:
-                    detections = detector.detect(frame.image)
+                    detections = detector.detect(frame.image, close_look=False)
                     inferences += 1
                     algo.process(
                         FrameInfo(frame.device_id, frame.seq, frame.at, *info_size), detections
@@ -211,6 +212,11 @@ def run_naive(
             return done, inferences
 
         return _timed("naive per-algorithm loop", work)
+
+
+def model_passes(detector: Detector, stage: DetectStage) -> int:
+    extra = detector.passes() - 1  # a close look's passes beyond the first
+    return stage.stats.frames_analysed + extra * stage.stats.close_looks
 
 
 def _stage(district: District, detector: Detector, tmp: str, gated: bool) -> DetectStage:
@@ -241,7 +247,7 @@ def run_pipeline(
                     break
                 pipe.submit(frame, hold=True)
             pipe.drain(60)
-            return pipe.stats.done, stage.stats.frames_analysed
+            return pipe.stats.done, model_passes(detector, stage)
 
         res = _timed(name, work)
         pipe.close()
@@ -285,7 +291,7 @@ def run_live(
                     submitted[(frame.device_id, frame.seq)] = time.perf_counter()
                 pipe.submit(frame)
             pipe.drain(30)
-            return pipe.stats.done, stage.stats.frames_analysed
+            return pipe.stats.done, model_passes(detector, stage)
 
         res = _timed("gridwatch live, 1 frame/s per camera", work)
         pipe.close()
@@ -301,6 +307,7 @@ class Report:
     results: dict[str, Result]
     machine: str
     model: str
+    scales: tuple[float, ...]
 
     def summary(self) -> dict[str, object]:
         r = self.results
@@ -317,6 +324,7 @@ class Report:
         return {
             "devices": self.devices,
             "model": self.model,
+            "detector_scales": list(self.scales),
             "machine": self.machine,
             "bare_inferences_per_s": round(r["bare"].inferences_per_s, 1),
             "naive_frames_per_s": round(r["naive"].frames_per_s, 1),
@@ -349,6 +357,7 @@ def run(
     live_s: int = 20,
     workers: int = 2,
     model: str | None = None,
+    scales: tuple[float, ...] | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Report:
     scene = build_scene(district, config_dir, devices)
@@ -356,8 +365,10 @@ def run(
     # 2-thread session on 2 cores, and it lets preprocessing and rules of one frame overlap
     # another's inference.
     name = model or district.detector
-    detector = shared_detector(name, 1)
-    naive_detector = shared_detector(name, 2)
+    scales = scales or district.detector_scales
+    look_s = district.detector_close_look_s
+    detector = shared_detector(name, 1, scales, look_s)
+    naive_detector = shared_detector(name, 2, scales, look_s)
     frames = scene.frames(30)
     for f in frames[:4]:
         detector.detect(f.image)
@@ -388,4 +399,4 @@ def run(
     )
     progress(f"gridwatch live at 1 frame/s per camera for {live_s} s")
     results["live"] = run_live(district, detector, scene, live_s, workers)
-    return Report(devices, results, machine(), detector.version)
+    return Report(devices, results, machine(), detector.version, scales)

@@ -42,12 +42,32 @@ def check_frame(frame: object) -> np.ndarray:
     return frame
 
 
+# A close look at the frame shrunk to half the model input: small detectors misread an object
+# that fills the frame (a car beside a low-mounted camera): NanoDet-416 scores the blurred saloon
+# of media/licenseplate_motion.jpg 0.11 as a car at full size and 0.65 at half size. Such an
+# object is what stands still long enough to matter (parking, lane occupation), so each camera
+# gets the extra pass every `close_look_s` seconds, not on every frame: on every frame it halved
+# the district's capacity (benchmarks/RESULTS.md).
+DEFAULT_SCALES = (1.0, 0.5)
+DEFAULT_CLOSE_LOOK_S = 10.0
+
+
 @dataclass(frozen=True)
 class DetectorSettings:
     threshold: float = 0.25
     nms_iou: float = 0.5
     intra_threads: int = 2
     max_detections: int = 100
+    # Frame sizes the model looks at, as a share of its input: the first on every analysed
+    # frame, the others on a close look. Every pass's boxes are merged by one class-agnostic NMS.
+    scales: tuple[float, ...] = DEFAULT_SCALES
+    close_look_s: float = DEFAULT_CLOSE_LOOK_S
+
+    def __post_init__(self) -> None:
+        if not self.scales or any(not 0.1 <= s <= 1.0 for s in self.scales):
+            raise ValueError(f"detector scales {self.scales} must be shares in [0.1, 1.0]")
+        if self.close_look_s < 0:
+            raise ValueError(f"close_look_s {self.close_look_s} must be ≥ 0")
 
 
 def model_version(path: Path) -> str:
@@ -67,6 +87,7 @@ class Detector:
     family: ClassVar[Family]
     channels_last: ClassVar[bool] = False
     default_hw: ClassVar[tuple[int, int]] = (416, 416)
+    PAD: ClassVar[int] = 127  # grey around a shrunk frame: what the model's normalising centres
 
     def __init__(self, path: Path, settings: DetectorSettings | None = None) -> None:
         self.settings = settings or DetectorSettings()
@@ -98,19 +119,43 @@ class Detector:
         mh, mw = self.input_hw
         return boxes * np.array([width / mw, height / mh, width / mw, height / mh], np.float32)
 
-    def detect(self, frame: np.ndarray) -> Detections:
-        frame = check_frame(frame)
-        outputs = self.session.run(self.output_names, {self.input_name: self.preprocess(frame)})
-        return self._postprocess(outputs, 0, frame.shape[1], frame.shape[0])
+    def passes(self, close_look: bool = True) -> int:
+        return len(self.settings.scales) if close_look else 1
 
-    def _postprocess(
-        self, outputs: list[np.ndarray], b: int, width: int, height: int
+    def detect(self, frame: np.ndarray, close_look: bool = True) -> Detections:
+        """Detections at every scale (`close_look`) or at the first one only."""
+        frame = check_frame(frame)
+        height, width = frame.shape[:2]
+        parts = []
+        for scale in self.settings.scales[: self.passes(close_look)]:
+            view = frame if scale == 1.0 else self._shrunk(frame, scale)
+            outputs = self.session.run(self.output_names, {self.input_name: self.preprocess(view)})
+            boxes, scores, classes = self._decode(outputs, 0)
+            boxes = self._to_frame(boxes.astype(np.float32), width, height) / np.float32(scale)
+            parts.append((boxes, scores, classes))
+        return self._merge(
+            np.concatenate([p[0] for p in parts]),
+            np.concatenate([p[1] for p in parts]).astype(np.float32),
+            np.concatenate([p[2] for p in parts]).astype(np.int64),
+            width,
+            height,
+        )
+
+    def _shrunk(self, frame: np.ndarray, scale: float) -> np.ndarray:
+        """The frame at `scale` of its size in the top-left corner of a grey frame-sized canvas:
+        the model input then holds the picture at that share, with the same aspect."""
+        height, width = frame.shape[:2]
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        canvas = np.full_like(frame, self.PAD)
+        canvas[: size[1], : size[0]] = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+        return canvas
+
+    def _merge(
+        self, boxes: FloatArray, scores: FloatArray, classes: IntArray, width: int, height: int
     ) -> Detections:
         s = self.settings
-        boxes, scores, classes = self._decode(outputs, b)
         if len(boxes) == 0:
             return Detections.empty()
-        boxes = self._to_frame(boxes.astype(np.float32), width, height)
         np.clip(boxes, 0, [width, height, width, height], out=boxes)
         xywh = np.concatenate([boxes[:, :2], boxes[:, 2:] - boxes[:, :2]], axis=1)
         # Class-agnostic NMS: models flip one van between car/bus/truck (NanoDet) or report it
@@ -173,7 +218,7 @@ class YoloDetector(Detector):
 
     family: ClassVar[Family] = "yolov8"
     default_hw = (640, 640)
-    PAD = 114
+    PAD: ClassVar[int] = 114
 
     def __init__(self, path: Path, settings: DetectorSettings | None = None) -> None:
         super().__init__(path, settings)
@@ -220,8 +265,21 @@ def load_detector(path: Path, settings: DetectorSettings | None = None) -> Detec
 
 
 @lru_cache(maxsize=4)
-def shared_detector(name: str = "nanodet", threads: int = 2) -> Detector:
+def shared_detector(
+    name: str = "nanodet",
+    threads: int = 2,
+    scales: tuple[float, ...] = DEFAULT_SCALES,
+    close_look_s: float = DEFAULT_CLOSE_LOOK_S,
+) -> Detector:
     """The process-wide detector for a model: cameras share it instead of loading their own."""
     path = model_path(name)
-    log.info("loading detector %s (%s) with %d threads", path, family_of(path), threads)
-    return load_detector(path, DetectorSettings(intra_threads=threads))
+    log.info(
+        "loading detector %s (%s) with %d threads, scales %s every %.0f s",
+        path,
+        family_of(path),
+        threads,
+        scales,
+        close_look_s,
+    )
+    settings = DetectorSettings(intra_threads=threads, scales=scales, close_look_s=close_look_s)
+    return load_detector(path, settings)

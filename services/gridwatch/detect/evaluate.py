@@ -23,7 +23,9 @@ from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
 from gridwatch.algorithms.registry import plugin
 from gridwatch.config.schema import Zone
 from gridwatch.detect.engine import Detector
-from gridwatch.domain.detections import Detections
+from gridwatch.detect.incident_memory import LocalIncidentMemory
+from gridwatch.detect.motion import MotionGate
+from gridwatch.detect.stage import CameraDetections
 from gridwatch.domain.readings import FrameInfo
 from gridwatch.domain.scoring import Found, Label, Score, score
 
@@ -63,9 +65,11 @@ class LabelSet(_Strict):
 class Evaluation:
     algorithm: str
     model: str
+    scales: tuple[float, ...]
     score: Score
     frames: int
     inferences: int
+    repeats_suppressed: int
     detect_ms_per_frame: float
     algorithm_ms_per_frame: float
 
@@ -74,6 +78,7 @@ class Evaluation:
         return {
             "algorithm": self.algorithm,
             "model": self.model,
+            "detector_scales": list(self.scales),
             "precision": round(s.precision, 3),
             "recall": round(s.recall, 3),
             "f1": round(s.f1, 3),
@@ -83,6 +88,7 @@ class Evaluation:
             "false_alarms_per_hour": round(s.false_alarms_per_hour, 2),
             "frames": self.frames,
             "inferences": self.inferences,
+            "repeats_suppressed": self.repeats_suppressed,
             "hours": round(s.hours, 4),
             "detect_ms_per_frame": round(self.detect_ms_per_frame, 1),
             "detect_ms_per_inference": round(
@@ -99,13 +105,13 @@ def load_labels(directory: Path) -> LabelSet:
     return LabelSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray, bool]]:
-    """(seconds from start, picture, same picture as the previous one)."""
+def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray]]:
+    """(seconds from start, picture)."""
     path = (base / clip.source).resolve()
     still = cv2.imread(str(path)) if path.suffix.lower() in {".jpg", ".jpeg", ".png"} else None
     if still is not None:
         for s in range(clip.duration_s):
-            yield float(s), still, s > 0
+            yield float(s), still
         return
     cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
@@ -118,7 +124,7 @@ def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray, boo
         if not ok:
             break
         if i % step == 0:
-            yield i / fps, image, False
+            yield i / fps, image
         i += 1
     cap.release()
 
@@ -131,30 +137,33 @@ def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
     params = cls.Params.model_validate(labels.params if labels.algorithm == name else {})
     truth: list[Label] = []
     found: list[Found] = []
-    frames = inferences = 0
+    frames = inferences = repeats = 0
     seconds = 0.0
     detect_s = algo_s = 0.0
     for clip in labels.clips:
         algo = cls(params, DeviceContext(clip.id, tuple(clip.zones), "live", detector.version))
-        last: Detections | None = None
+        # As the detect stage does: motion gating, close looks, track ids, and only findings
+        # that alert (not a repeat of a known incident within its cooldown).
+        cameras = CameraDetections(detector, MotionGate())
+        incidents = LocalIncidentMemory()
         size = (1, 1)
         clip_end = 0.0
-        for at_s, image, repeated in clip_frames(clip, directory):
+        for at_s, image in clip_frames(clip, directory):
             size = (image.shape[1], image.shape[0])
             t0 = time.perf_counter()
-            # A still shown again is the same pixels: the detector would say the same.
-            if repeated and last is not None:
-                detections = last
-            else:
-                detections = detector.detect(image)
-                inferences += 1
+            at = T0 + timedelta(seconds=at_s)
+            detections, look = cameras.of(clip.id, image, at)
+            if look != "gated":
+                inferences += detector.passes(look == "close_look")
             t1 = time.perf_counter()
-            info = FrameInfo(clip.id, frames, T0 + timedelta(seconds=at_s), *size)
+            info = FrameInfo(clip.id, frames, at, *size)
             for f in algo.process(info, detections):
-                found.append(Found(clip.id, f.zone_id or "", at_s, f.box))
+                if incidents.resolve(f, at).alert:
+                    found.append(Found(clip.id, f.zone_id or "", at_s, f.box))
+                else:
+                    repeats += 1
             detect_s += t1 - t0
             algo_s += time.perf_counter() - t1
-            last = detections
             frames += 1
             clip_end = at_s
         seconds += clip_end + 1
@@ -166,9 +175,11 @@ def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
     return Evaluation(
         name,
         detector.version,
+        detector.settings.scales,
         result,
         frames,
         inferences,
+        repeats,
         1000 * detect_s / frames,
         1000 * algo_s / frames,
     )

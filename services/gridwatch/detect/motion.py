@@ -10,11 +10,35 @@ is still seen.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import cv2
 import numpy as np
+
+
+def phase(device_id: str) -> float:
+    """A stable share in [0, 1) per camera. Cameras started together (a restart, a benchmark)
+    would otherwise all re-check at the same second: a burst of model passes every period."""
+    return zlib.crc32(device_id.encode()) / 2**32
+
+
+class CloseLooks:
+    """Per camera, whether an analysed frame gets a close look (every detector scale): one
+    every `every_s` seconds of device time, the first within one period at the camera's phase.
+    Frames of a camera come in order."""
+
+    def __init__(self, every_s: float) -> None:
+        self.every = timedelta(seconds=every_s)
+        self._next: dict[str, datetime] = {}
+
+    def due(self, device_id: str, at: datetime) -> bool:
+        due_at = self._next.setdefault(device_id, at + self.every * phase(device_id))
+        if at < due_at:
+            return False
+        self._next[device_id] = at + self.every
+        return True
 
 
 @dataclass(frozen=True)
@@ -52,7 +76,9 @@ class MotionGate:
         small = self.small(image)
         state = self._cameras.get(device_id)
         if state is None or small.shape != state.background.shape:
-            self._cameras[device_id] = _CameraState(small, at)
+            # Re-checks of cameras that start together fall at different seconds.
+            first_recheck = at - timedelta(seconds=s.recheck_s * phase(device_id))
+            self._cameras[device_id] = _CameraState(small, first_recheck)
             return True
         diff = np.abs(small - state.background)
         moving = float(np.count_nonzero(diff > s.pixel_threshold)) / diff.size >= s.min_changed

@@ -8,7 +8,7 @@ import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from gridwatch.config.schema import Camera, District, Sensor
 from gridwatch.detect.annotate import draw_evidence, encode_jpeg
 from gridwatch.detect.engine import BadFrame, Detector, check_frame
 from gridwatch.detect.incident_memory import IncidentMemory, LocalIncidentMemory
-from gridwatch.detect.motion import MotionGate
+from gridwatch.detect.motion import CloseLooks, MotionGate
 from gridwatch.domain.detections import Detections
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import BadReading, FrameInfo, Reading
@@ -36,6 +36,7 @@ class StageStats:
     frames_in: int = 0
     frames_analysed: int = 0  # frames that went through the model
     frames_gated: int = 0  # no motion: the camera's last detections were reused
+    close_looks: int = 0  # analysed frames that got every detector scale
     bad_frames: int = 0
     findings: int = 0
     repeats_suppressed: int = 0  # findings of an incident that alerted within its cooldown
@@ -50,6 +51,32 @@ class StageStats:
 
 
 AnyAlgorithm = Algorithm[Any]
+Look = Literal["gated", "analysed", "close_look"]
+
+
+class CameraDetections:
+    """What the model says of each camera's frames, the same way wherever frames are analysed
+    (detect stage, `algo eval`): frames without motion reuse the camera's last detections, an
+    analysed frame gets one model pass (every scale on a close look), boxes get track ids.
+    `gate=None` analyses every frame. Frames of one camera come in order, from one thread."""
+
+    def __init__(self, detector: Detector, gate: MotionGate | None = None) -> None:
+        self.detector, self.gate = detector, gate
+        self._close_looks = CloseLooks(detector.settings.close_look_s)
+        self._last: dict[str, Detections] = {}
+        self._trackers: dict[str, Tracker] = {}
+
+    def of(self, device_id: str, image: np.ndarray, at: datetime) -> tuple[Detections, Look]:
+        last = self._last.get(device_id)
+        if self.gate is not None:
+            moving = self.gate.should_analyse(device_id, image, at)  # learns the background
+            if last is not None and not moving:
+                return last, "gated"
+        tracker = self._trackers.setdefault(device_id, Tracker())
+        close = self._close_looks.due(device_id, at)
+        detections = tracker.update(self.detector.detect(image, close_look=close), at)
+        self._last[device_id] = detections
+        return detections, "close_look" if close else "analysed"
 
 
 def _build(
@@ -79,8 +106,7 @@ class DetectStage:
         self.draw = draw_evidence
         self.stats = StageStats()
         self.last_frame_at: dict[str, datetime] = {}
-        self._last: dict[str, Detections] = {}
-        self._trackers: dict[str, Tracker] = {}
+        self.cameras = CameraDetections(detector, gate)
         self._lock = threading.Lock()
         self._algorithms: dict[str, list[VisionAlgorithm]] = {}  # type: ignore[type-arg]
         self._zones = {c.id: {z.id: z for z in c.zones} for c in district.cameras}
@@ -141,17 +167,13 @@ class DetectStage:
 
     def detections_for(self, device_id: str, image: np.ndarray, at: datetime) -> Detections:
         """One model pass for all the camera's algorithms, or none when nothing moved."""
-        last = self._last.get(device_id)
-        if last is not None and self.gate is not None:
-            if not self.gate.should_analyse(device_id, image, at):
-                self._count("frames_gated")
-                return last
-        elif self.gate is not None:
-            self.gate.should_analyse(device_id, image, at)  # learn the first background
-        tracker = self._trackers.setdefault(device_id, Tracker())
-        detections = tracker.update(self.detector.detect(image), at)
+        detections, look = self.cameras.of(device_id, image, at)
+        if look == "gated":
+            self._count("frames_gated")
+            return detections
         self._count("frames_analysed")
-        self._last[device_id] = detections
+        if look == "close_look":
+            self._count("close_looks")
         return detections
 
     def silent_cameras(self, now: datetime, after: timedelta) -> list[str]:

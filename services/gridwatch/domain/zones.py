@@ -46,7 +46,11 @@ class PolygonZone:
 
     def trigger(self, detections: Detections, width: int, height: int) -> npt.NDArray[np.bool_]:
         """Mask of detections whose ground point (bottom centre) lies in the zone."""
-        return points_in_polygon(detections.bottom_centers(), self.pixels(width, height))
+        # A box cut by the frame edge has its ground point on that edge, where the even-odd
+        # test of a zone drawn to the edge says "outside"; the point is the box's last visible
+        # pixel row, so move it to that pixel's centre.
+        points = np.clip(detections.bottom_centers(), 0.5, [width - 0.5, height - 0.5])
+        return points_in_polygon(points.astype(np.float32), self.pixels(width, height))
 
     def contains_normalised(self, points: FloatArray) -> npt.NDArray[np.bool_]:
         return points_in_polygon(points, np.asarray(self.polygon, dtype=np.float32))

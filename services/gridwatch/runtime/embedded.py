@@ -96,7 +96,12 @@ class EmbeddedRuntime:
         self.pipeline: DetectPipeline | None = None  # started with the runtime
         self.findings: queue.Queue[Finding | None] = queue.Queue()
         self.threads: list[threading.Thread] = []
-        detector = shared_detector(self.district.detector, settings.detector_threads)
+        detector = shared_detector(
+            self.district.detector,
+            settings.detector_threads,
+            self.district.detector_scales,
+            self.district.detector_close_look_s,
+        )
         self.detect = DetectStage(
             self.district,
             detector,

@@ -224,7 +224,12 @@ class Agents:
         from gridwatch.detect.motion import MotionGate
         from gridwatch.detect.stage import DetectStage, SensorStage
 
-        detector = shared_detector(self.district.detector, self.settings.detector_threads)
+        detector = shared_detector(
+            self.district.detector,
+            self.settings.detector_threads,
+            self.district.detector_scales,
+            self.district.detector_close_look_s,
+        )
         evidence = EvidenceStore(self.settings.data_dir.resolve() / "evidence")
         # Incidents live in Redis so that a camera's parked car stays one incident when its
         # partition moves to another worker (rebalance, crash), as across an embedded restart.
