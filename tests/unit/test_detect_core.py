@@ -3,6 +3,7 @@ backpressure, scoring, and bad input that must be counted, never crash."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ import numpy as np
 from gridwatch.config.schema import District
 from gridwatch.detect.engine import DetectorSettings
 from gridwatch.detect.incident_memory import LocalIncidentMemory
-from gridwatch.detect.motion import MotionGate
+from gridwatch.detect.motion import CloseLooks, MotionGate, phase
 from gridwatch.detect.pipeline import DetectPipeline
 from gridwatch.detect.stage import DetectStage, SensorStage
 from gridwatch.domain.detections import CLASS_ID, Detections
@@ -262,3 +263,15 @@ def test_findings_carry_the_incident_identity_with_or_without_evidence(
         ]
         assert len(out) == 1 and out[0].incident_key.startswith("inc-")
         assert (out[0].evidence_path is not None) == draw
+
+
+def test_close_looks_come_every_period_at_each_cameras_own_phase():
+    looks = CloseLooks(10)
+    seconds = {cam: [s for s in range(60) if looks.due(cam, at(s))] for cam in ("a", "b", "c")}
+    for cam, due in seconds.items():
+        first = 10 * phase(cam)
+        assert due[0] == math.ceil(first) and len(due) in (5, 6), cam
+        assert all(b - a == 10 for a, b in itertools.pairwise(due)), cam
+    assert len({due[0] for due in seconds.values()}) > 1  # not all in the same second
+    every_frame = CloseLooks(0)
+    assert all(every_frame.due("a", at(s)) for s in range(5))

@@ -30,6 +30,12 @@ def detect(
         str | None,
         typer.Option(help="Detector scales, e.g. 1,0.5 (default: the district's detector_scales)."),
     ] = None,
+    close_look_s: Annotated[
+        float | None,
+        typer.Option(
+            min=0, help="Seconds between close looks per camera (default: the district's)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Bare ONNX Runtime vs a naive per-camera loop vs the gridwatch detect pipeline, on the
@@ -49,13 +55,17 @@ def detect(
         workers=workers,
         model=model,
         scales=chosen,
+        close_look_s=close_look_s,
         progress=progress,
     )
     summary = report.summary()
     if as_json:
         print(json.dumps(summary, indent=2))
         return
-    title = f"detection, {devices} cameras, {report.model} at scales {report.scales}"
+    title = (
+        f"detection, {devices} cameras, {report.model} at scales {report.scales}, "
+        f"close look every {report.close_look_s:g} s"
+    )
     table = Table(title=f"{title} — {report.machine}")
     for col in ("run", "frames/s", "inferences/s", "gated", "p50 ms", "p95 ms", "CPU %"):
         table.add_column(col, justify="right" if col != "run" else "left")

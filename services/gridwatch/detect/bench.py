@@ -308,6 +308,7 @@ class Report:
     machine: str
     model: str
     scales: tuple[float, ...]
+    close_look_s: float
 
     def summary(self) -> dict[str, object]:
         r = self.results
@@ -325,6 +326,7 @@ class Report:
             "devices": self.devices,
             "model": self.model,
             "detector_scales": list(self.scales),
+            "close_look_s": self.close_look_s,
             "machine": self.machine,
             "bare_inferences_per_s": round(r["bare"].inferences_per_s, 1),
             "naive_frames_per_s": round(r["naive"].frames_per_s, 1),
@@ -358,6 +360,7 @@ def run(
     workers: int = 2,
     model: str | None = None,
     scales: tuple[float, ...] | None = None,
+    close_look_s: float | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Report:
     scene = build_scene(district, config_dir, devices)
@@ -366,7 +369,7 @@ def run(
     # another's inference.
     name = model or district.detector
     scales = scales or district.detector_scales
-    look_s = district.detector_close_look_s
+    look_s = district.detector_close_look_s if close_look_s is None else close_look_s
     detector = shared_detector(name, 1, scales, look_s)
     naive_detector = shared_detector(name, 2, scales, look_s)
     frames = scene.frames(30)
@@ -399,4 +402,4 @@ def run(
     )
     progress(f"gridwatch live at 1 frame/s per camera for {live_s} s")
     results["live"] = run_live(district, detector, scene, live_s, workers)
-    return Report(devices, results, machine(), detector.version, scales)
+    return Report(devices, results, machine(), detector.version, scales, look_s)
