@@ -456,8 +456,8 @@ def _span(s: Span) -> str:
     return f"{{start_s: {s.start_s:g}, end_s: {s.end_s:g}, note: {s.note!r}}}"
 
 
-def write_set(name: str, title: str, params: str, series: list[Built]) -> None:
-    directory = HERE / name
+def write_set(root: Path, name: str, title: str, params: str, series: list[Built]) -> None:
+    directory = root / name
     (directory / "series").mkdir(parents=True, exist_ok=True)
     lines = [HEADER.format(algorithm=name, title=title, reaction=REACTION_S)]
     lines.append(f"algorithm: {name}\nparams: {params}\nseries:\n")
@@ -482,9 +482,9 @@ SETS: list[tuple[str, str, str, Callable[[dict], Built], list[dict]]] = [
 ]
 
 
-def main() -> None:
+def main(root: Path = HERE) -> None:
     for name, title, params, build, specs in SETS:
-        write_set(name, title, params, [build(s) for s in specs])
+        write_set(root, name, title, params, [build(s) for s in specs])
 
 
 if __name__ == "__main__":
