@@ -33,13 +33,13 @@ def write_set(tmp_path: Path, values: list[str], labels: str = LABELS) -> Path:
 def test_a_glitch_is_a_false_alarm_and_nan_readings_are_counted_not_fed(tmp_path: Path) -> None:
     calm = ["2.000"] * 60
     calm[10] = "3.500"  # one echo over the mark, 50 min before the flood
-    calm[20], calm[21] = "nan", ""  # a NaN and a reading without a value
+    calm[20], calm[21], calm[22] = "nan", "", "ERR"  # NaN, no value, garbage
     flood = ["3.200"] * 60
     result = evaluate_series("water_level", write_set(tmp_path, calm + flood))
     s = result.score
     assert (s.true_positives, s.false_positives, s.false_negatives) == (1, 1, 0)
     assert [f.at_s for f in result.findings] == [600, 3600]
-    assert (result.readings, result.bad_readings) == (118, 2)
+    assert (result.readings, result.bad_readings) == (117, 3)
     assert s.hours == 2.0 and s.false_alarms_per_hour == 0.5
     d = result.as_dict()
     assert d["precision"] == 0.5 and d["recall"] == 1.0 and d["f1"] == 0.667
@@ -62,6 +62,10 @@ def test_an_event_without_a_finding_is_a_miss(tmp_path: Path) -> None:
 def test_a_vision_algorithm_or_a_bad_csv_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="vision algorithm"):
         evaluate_series("lane_occupation", write_set(tmp_path, ["2.0"]))
+    (tmp_path / "labels.yaml").write_text("algorithm: water_level\nclips: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="camera clips"):
+        evaluate_series("water_level", tmp_path)
+    write_set(tmp_path, ["2.0"])
     (tmp_path / "river.csv").write_text("time,level\n0,2.0\n", encoding="utf-8")
     with pytest.raises(ValueError, match="t_s,value"):
         evaluate_series("water_level", tmp_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
 import statistics
 import time
 from dataclasses import dataclass
@@ -89,16 +90,27 @@ def load_series_set(directory: Path) -> SeriesSet:
     path = directory / "labels.yaml"
     if not path.exists():
         raise FileNotFoundError(f"{path}: no labels.yaml in the dataset directory")
-    return SeriesSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if isinstance(doc, dict) and "clips" in doc and "series" not in doc:
+        raise ValueError(f"{path}: holds camera clips; a sensor algorithm needs `series:`")
+    return SeriesSet.model_validate(doc)
 
 
 def read_series(path: Path) -> list[tuple[float, float]]:
-    """(seconds from start, value) rows; a missing value reads as NaN, as a device sends it."""
+    """(seconds from start, value) rows; a missing or unreadable value is NaN, so that it is
+    counted as a bad reading the way the runtime counts a device's garbage."""
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     if rows and set(rows[0]) != {"t_s", "value"}:
         raise ValueError(f"{path}: expected the columns t_s,value")
-    return [(float(r["t_s"]), float(r["value"] or "nan")) for r in rows]
+    return [(float(r["t_s"]), _number(r["value"])) for r in rows]
+
+
+def _number(text: str | None) -> float:
+    try:
+        return float(text or "nan")
+    except ValueError:
+        return math.nan
 
 
 def duration_s(times: list[float]) -> float:
