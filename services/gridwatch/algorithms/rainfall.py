@@ -34,6 +34,18 @@ class Rainfall(SensorAlgorithm[RainfallParams]):
         "tipping bucket reads zero in the heaviest rain."
     )
 
+    quality: ClassVar[str] = (
+        "synthetic set datasets/rainfall (no real gauge records in the project: 5 tipping "
+        "buckets, 120 h of 30 s readings from datasets/generate_sensor_sets.py; 11 "
+        "cloudbursts and heavy bands of >= 20 mm/h for >= 30 min, 13 hard negatives: drizzle "
+        "day, steady 8-17 mm/h rain, 4-6 min downpours of 5-7 mm, hand-tipped bucket, reed "
+        "switch bounce, NaN, a dropout), `gridwatch algo eval rainfall --dataset "
+        "datasets/rainfall`: precision 1, recall 1, F1 1, 0 false alarms/h (0 false alarms "
+        "in 120 h); 11 of 11 events found. Not measured: storms just above 20 mm/h for "
+        "less than 30 min or a downpour of about 10 mm in 15 min (where the 30 min mean alone "
+        "decides), a blocked funnel reading 0 in a storm, and cells missing the gauge"
+    )
+
     def __init__(self, params: RainfallParams, device: DeviceContext) -> None:
         super().__init__(params, device)
         self.window = Window(timedelta(seconds=params.window_s))

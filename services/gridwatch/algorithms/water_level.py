@@ -35,6 +35,20 @@ class WaterLevel(SensorAlgorithm[WaterLevelParams]):
         "rate needs half a window of readings, so a gauge reporting every 30 min gives no rate."
     )
 
+    quality: ClassVar[str] = (
+        "synthetic set datasets/water_level (no real gauge records in the project: 5 gauges, "
+        "144 h of 30 s readings from datasets/generate_sensor_sets.py; 11 floods and fast rises, "
+        "17 hard negatives: spikes, lost echoes, NaN, dropouts, offset steps, slow rises, a "
+        "sluice), `gridwatch algo eval water_level --dataset datasets/water_level`: "
+        "precision 0.647, recall 1, F1 0.786, 0.042 false alarms/h (6 false alarms in 144 h); "
+        "11 of 11 events found. Every false alarm is one bad reading or a gauge offset: a "
+        "single spike at or above the warning mark alerts on level (2); single spikes of "
+        "0.45-0.9 m that stay below it (2), or a lost-echo 0 m reading once it is the "
+        "window's oldest point 15 min later (1), alert on rate, which runs from the window's "
+        "first to its last reading; a 0.2 m re-zeroing step read without a pause alerts as a "
+        "rise (1). An offset step after a 40 min dropout does not (the window has emptied)"
+    )
+
     def __init__(self, params: WaterLevelParams, device: DeviceContext) -> None:
         super().__init__(params, device)
         self.window = Window(timedelta(seconds=params.window_s))

@@ -38,6 +38,19 @@ class WaterQuality(SensorAlgorithm[WaterQualityParams]):
         "gauges when reviewing. A drifting probe slowly lifts the baseline and hides a spill."
     )
 
+    quality: ClassVar[str] = (
+        "synthetic set datasets/water_quality (no real probe records in the project: 4 "
+        "turbidity probes, 120 h of 30 s readings from datasets/generate_sensor_sets.py; 11 "
+        "discharges of 15-80 min, 17 hard negatives: boats, rain runoff, bubbles, probe "
+        "fouling and cleaning, NaN), `gridwatch algo eval water_quality --dataset "
+        "datasets/water_quality`: precision 0.909, recall 0.909, F1 0.909, 0.008 false "
+        "alarms/h (1 false alarm in 120 h); 10 of 11 events found. Misses a weak discharge "
+        "at 3.5x the river's turbidity (below jump_factor 4 and the 50 NTU limit); alerts on "
+        "a dredging boat that keeps the bed stirred for minutes, since hold_s 60 is three "
+        "readings at 30 s. Passing boats (1-2 readings), bubbles, gradual rain runoff below "
+        "the limit and a fouling drift of 6 NTU over 30 h do not alert"
+    )
+
     def __init__(self, params: WaterQualityParams, device: DeviceContext) -> None:
         super().__init__(params, device)
         self.window = Window(timedelta(seconds=params.baseline_s))

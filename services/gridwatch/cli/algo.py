@@ -80,16 +80,24 @@ def eval_cmd(
 ) -> None:
     """Run NAME with the real detector over a labelled set: precision, recall, F1, false
     alarms per hour and cost per frame (format: datasets/README.md). Run it once per
-    `--model` to compare detectors on the same labels."""
-    from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
-    from gridwatch.detect.evaluate import evaluate
+    `--model` to compare detectors on the same labels. A sensor algorithm replays the set's
+    labelled series of readings instead (no detector)."""
+    result: dict[str, Any]
+    if plugin(name).kind == "sensor":
+        from gridwatch.detect.evaluate_series import evaluate_series
 
-    detector = shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
-    result: dict[str, Any] = evaluate(name, dataset, detector).as_dict()
+        result, title = evaluate_series(name, dataset).as_dict(), f"{name} on {dataset}"
+    else:
+        from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
+        from gridwatch.detect.evaluate import evaluate
+
+        detector = shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
+        result = evaluate(name, dataset, detector).as_dict()
+        title = f"{name} on {dataset} with {model}"
     if as_json:
         print(json.dumps(result, indent=2))
         return
-    table = Table(title=f"{name} on {dataset} with {model}")
+    table = Table(title=title)
     table.add_column("measure")
     table.add_column("value", justify="right")
     for k, v in result.items():

@@ -133,7 +133,7 @@ def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
     labels = load_labels(directory)
     cls = plugin(name)
     if not issubclass(cls, VisionAlgorithm):
-        raise ValueError(f"{name} is a sensor algorithm; this set holds camera clips")
+        raise ValueError(f"{name} is a sensor algorithm: evaluate it with evaluate_series")
     params = cls.Params.model_validate(labels.params if labels.algorithm == name else {})
     truth: list[Label] = []
     found: list[Found] = []

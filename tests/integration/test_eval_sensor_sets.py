@@ -1,0 +1,54 @@
+"""`gridwatch algo eval` on the shipped sensor sets: the numbers the cards state."""
+
+from __future__ import annotations
+
+import json
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gridwatch.algorithms.registry import plugin
+from tests.conftest import ROOT
+
+KEYS = {
+    "algorithm", "precision", "recall", "f1", "true_positives", "false_positives",
+    "false_negatives", "false_alarms_per_hour", "series", "readings", "bad_readings", "hours",
+    "algorithm_ms_per_reading",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["water_level", "water_quality", "rainfall"])
+def test_eval_on_the_shipped_sensor_set_matches_the_card(name: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "gridwatch.cli.main", "algo", "eval", name,
+         "--dataset", f"datasets/{name}", "--json"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    r = json.loads(proc.stdout)
+    assert set(r) == KEYS and r["algorithm"] == name
+    assert r["readings"] > 10_000 and r["bad_readings"] > 0 and r["hours"] >= 120
+    events = r["true_positives"] + r["false_negatives"]
+    assert events >= 10
+    card = " ".join(plugin(name).quality.split())
+    for stated in (
+        f"precision {r['precision']:g}, recall {r['recall']:g}, F1 {r['f1']:g}",
+        f"{r['false_alarms_per_hour']:g} false alarms/h",
+        f"({r['false_positives']} false alarm{'s' if r['false_positives'] != 1 else ''} "
+        f"in {r['hours']:g} h)",
+        f"{r['true_positives']} of {events} events found",
+    ):
+        assert stated in card, f"{name}: the card does not say {stated!r}"
+
+
+def test_the_generator_reproduces_the_shipped_sets_byte_for_byte(tmp_path: Path) -> None:
+    generator = runpy.run_path(str(ROOT / "datasets" / "generate_sensor_sets.py"), run_name="gen")
+    generator["main"](tmp_path)
+    for name in ("water_level", "water_quality", "rainfall"):
+        written = sorted(p.relative_to(tmp_path) for p in (tmp_path / name).rglob("*.*"))
+        assert Path(name, "labels.yaml") in written and len(written) >= 5
+        for rel in written:
+            assert (tmp_path / rel).read_bytes() == (ROOT / "datasets" / rel).read_bytes(), rel
