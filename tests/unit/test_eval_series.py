@@ -19,7 +19,7 @@ series:
     events:
       - {start_s: 3600, end_s: 7200, note: flood over the warning mark}
     negatives:
-      - {start_s: 600, end_s: 660, note: one-reading echo}
+      - {start_s: 600, end_s: 780, note: debris on the gauge}
 """
 
 
@@ -32,13 +32,14 @@ def write_set(tmp_path: Path, values: list[str], labels: str = LABELS) -> Path:
 
 def test_a_glitch_is_a_false_alarm_and_nan_readings_are_counted_not_fed(tmp_path: Path) -> None:
     calm = ["2.000"] * 60
-    calm[10] = "3.500"  # one echo over the mark, 50 min before the flood
+    calm[10:13] = ["3.500"] * 3  # debris on the gauge for 3 min, 50 min before the flood
     calm[20], calm[21], calm[22] = "nan", "", "ERR"  # NaN, no value, garbage
     flood = ["3.200"] * 60
     result = evaluate_series("water_level", write_set(tmp_path, calm + flood))
     s = result.score
     assert (s.true_positives, s.false_positives, s.false_negatives) == (1, 1, 0)
-    assert [f.at_s for f in result.findings] == [600, 3600]
+    # The level is the median of the last 3 readings: each alert comes on the 2nd one over.
+    assert [f.at_s for f in result.findings] == [660, 3660]
     assert (result.readings, result.bad_readings) == (117, 3)
     assert s.hours == 2.0 and s.false_alarms_per_hour == 0.5
     d = result.as_dict()

@@ -59,3 +59,17 @@ def test_rainfall_alerts_once_per_storm_on_the_window_mean():
 def test_one_gusty_reading_is_not_a_storm():
     algo = Rainfall(RainfallParams(intensity_mm_h=20, window_s=600), DeviceContext("s-1"))
     assert feed(algo, "rainfall", "mm/h", [0.0] * 10 + [60.0] + [0.0] * 10) == []
+
+
+def test_one_bad_gauge_reading_neither_alerts_on_level_nor_on_rate():
+    algo = WaterLevel(WaterLevelParams(warning_m=3.0), DeviceContext("s-1"))
+    steady = [2.0, 2.01, 1.99] * 10
+    assert feed(algo, "water_level", "m", [*steady, 3.4, *steady]) == []  # echo off debris
+    assert feed(algo, "water_level", "m", [*steady, 0.0, *steady]) == []  # lost echo read as 0
+    assert feed(algo, "water_level", "m", [*steady, 2.8, *steady]) == []  # below the mark
+
+
+def test_a_level_held_over_the_mark_for_three_readings_alerts():
+    algo = WaterLevel(WaterLevelParams(warning_m=3.0), DeviceContext("s-1"))
+    (f,) = feed(algo, "water_level", "m", [2.0] * 30 + [3.2] * 3)
+    assert f.value == 3.2
