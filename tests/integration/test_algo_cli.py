@@ -31,7 +31,28 @@ def test_eval_on_the_shipped_lane_set_scores_every_label():
     assert proc.returncode == 0, proc.stderr
     r = json.loads(proc.stdout)
     assert r["true_positives"] + r["false_negatives"] == 5  # the five labelled incidents
-    assert r["precision"] >= 0.9 and r["false_positives"] == 0
+    assert r["precision"] >= 0.9 and r["recall"] >= 0.9 and r["false_positives"] == 0
+    assert r["detector_scales"] == [1.0, 0.5]
+
+
+def test_without_close_looks_nanodet_misses_the_car_that_fills_the_frame():
+    proc = cli(
+        "algo", "eval", "lane_occupation", "--dataset", "datasets/lane_occupation",
+        "--scales", "1", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    r = json.loads(proc.stdout)
+    assert (r["true_positives"], r["false_negatives"], r["false_positives"]) == (4, 1, 0)
+
+
+def test_a_broken_label_file_is_named_with_its_line(tmp_path: Path):
+    labels = (ROOT / "datasets/lane_occupation/labels.yaml").read_text(encoding="utf-8")
+    (tmp_path / "labels.yaml").write_text(labels.replace("sample_fps: 1", "sample_fps: -1"))
+    proc = cli("algo", "eval", "lane_occupation", "--dataset", str(tmp_path), "--json")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "labels.yaml:8: clips[0].sample_fps: Input should be greater than 0" in proc.stderr
+    proc = cli("algo", "eval", "no_such_rule", "--dataset", str(tmp_path))
+    assert proc.returncode == 2 and "no algorithm plugin 'no_such_rule'" in proc.stderr
 
 
 def test_eval_with_another_model_scores_the_same_labels():

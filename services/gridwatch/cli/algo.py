@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from gridwatch.algorithms.registry import plugin, plugins
-from gridwatch.cli.common import scales_or_exit
+from gridwatch.cli.common import err, scales_or_exit
+from gridwatch.config.errors import ConfigError
 
 app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
 out = Console()
@@ -83,17 +84,26 @@ def eval_cmd(
     `--model` to compare detectors on the same labels. A sensor algorithm replays the set's
     labelled series of readings instead (no detector)."""
     result: dict[str, Any]
-    if plugin(name).kind == "sensor":
-        from gridwatch.detect.evaluate_series import evaluate_series
+    try:
+        if plugin(name).kind == "sensor":
+            from gridwatch.detect.evaluate_series import evaluate_series
 
-        result, title = evaluate_series(name, dataset).as_dict(), f"{name} on {dataset}"
-    else:
-        from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
-        from gridwatch.detect.evaluate import evaluate
+            result, title = evaluate_series(name, dataset).as_dict(), f"{name} on {dataset}"
+        else:
+            from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
+            from gridwatch.detect.evaluate import evaluate
 
-        detector = shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
-        result = evaluate(name, dataset, detector).as_dict()
-        title = f"{name} on {dataset} with {model}"
+            detector = shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
+            result = evaluate(name, dataset, detector).as_dict()
+            title = f"{name} on {dataset} with {model}"
+    except ConfigError as e:
+        for issue in e.issues:
+            err.print(str(issue), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except (KeyError, ValueError, OSError) as e:
+        # An unknown algorithm or model, a set of the other kind, an unreadable clip or series.
+        err.print(str(e).strip('"'), markup=False, highlight=False)
+        raise typer.Exit(2) from None
     if as_json:
         print(json.dumps(result, indent=2))
         return

@@ -75,6 +75,22 @@ def _validate(doc: _Doc, model: type[M], issues: list[ConfigIssue]) -> M | None:
         return None
 
 
+def load_file(path: Path, model: type[M]) -> M:
+    """One YAML file validated by `model`, or ConfigError naming each problem's line."""
+    display = _display(path)
+    if not path.exists():
+        raise ConfigError([ConfigIssue(display, 1, "(file)", "missing file")])
+    try:
+        data, lines = load_yaml(path, display)
+    except YamlSyntaxError as e:
+        raise ConfigError([ConfigIssue(e.file, e.line, "(document)", e.message)]) from None
+    issues: list[ConfigIssue] = []
+    result = _validate(_Doc(display, data, lines), model, issues)
+    if result is None:
+        raise ConfigError(issues)
+    return result
+
+
 def load_district(directory: str | Path) -> District:
     """Load and validate a district config directory, or raise ConfigError listing every issue."""
     root = Path(directory)

@@ -16,11 +16,11 @@ from typing import Any
 
 import cv2
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
 from gridwatch.algorithms.registry import plugin
+from gridwatch.config.loader import load_file
 from gridwatch.config.schema import Zone
 from gridwatch.detect.engine import Detector
 from gridwatch.detect.incident_memory import LocalIncidentMemory
@@ -99,10 +99,8 @@ class Evaluation:
 
 
 def load_labels(directory: Path) -> LabelSet:
-    path = directory / "labels.yaml"
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no labels.yaml in the dataset directory")
-    return LabelSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    """The set's labels.yaml, or ConfigError naming file:line of each problem."""
+    return load_file(directory / "labels.yaml", LabelSet)
 
 
 def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray]]:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gridwatch.algorithms.base import DeviceContext, SensorAlgorithm
 from gridwatch.algorithms.registry import plugin
+from gridwatch.config.loader import load_file
 from gridwatch.domain.readings import BadReading, Reading
 from gridwatch.domain.scoring import Found, Label, Score, score
 
@@ -88,12 +89,11 @@ class SeriesEvaluation:
 
 def load_series_set(directory: Path) -> SeriesSet:
     path = directory / "labels.yaml"
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no labels.yaml in the dataset directory")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if isinstance(doc, dict) and "clips" in doc and "series" not in doc:
-        raise ValueError(f"{path}: holds camera clips; a sensor algorithm needs `series:`")
-    return SeriesSet.model_validate(doc)
+    if path.exists():
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(doc, dict) and "clips" in doc and "series" not in doc:
+            raise ValueError(f"{path}: holds camera clips; a sensor algorithm needs `series:`")
+    return load_file(path, SeriesSet)
 
 
 def read_series(path: Path) -> list[tuple[float, float]]:
