@@ -33,7 +33,7 @@ class FireLaneOccupation(StationaryInZone):
         "datasets/fire_lane_occupation (4 incidents, 6 empty zones, 320 frames; defaults), "
         "`gridwatch algo eval fire_lane_occupation --dataset datasets/fire_lane_occupation`: "
         "nanodet precision 1.0, recall 0.75, F1 0.86, 0 false alarms/h (0.09 h). The miss is the "
-        "motorcycle in dog.jpg (about 55x50 px, half hidden by leaves): the detector gives it "
+        "motorcycle in dog.jpg (about 60x55 px, half hidden by leaves): the detector gives it "
         "no box at all, so small or partly hidden motorcycles are the weak spot; the van, the "
         "car cut by the frame edge and the pickup were found"
     )
