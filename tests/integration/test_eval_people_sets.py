@@ -1,0 +1,76 @@
+"""The people and track sets under datasets/ scored with the real detector: each algorithm's card
+states the numbers these runs give, so a changed detector, tracker, rule or label shows here
+instead of leaving the cards to drift from the data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from gridwatch.algorithms.registry import plugin
+from gridwatch.detect.engine import shared_detector
+from gridwatch.detect.evaluate import Evaluation, evaluate, load_labels
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+SETS = ("area_intrusion", "loitering", "crowd_gathering", "person_in_water", "wrong_way_driving")
+NUMBER = r"(\d+(?:\.\d+)?)"
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Evaluation]:
+    detector = shared_detector("nanodet", 2)
+    return {name: evaluate(name, ROOT / "datasets" / name, detector) for name in SETS}
+
+
+def card(name: str) -> str:
+    return " ".join(plugin(name).quality.split())
+
+
+def stated(pattern: str, text: str) -> float:
+    m = re.search(pattern, text)
+    assert m, f"card lacks {pattern!r}: {text}"
+    return float(m.group(1))
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_card_states_the_measured_numbers(results: dict[str, Evaluation], name: str):
+    r, text = results[name], card(name)
+    s = r.score
+    assert f"datasets/{name} (" in text
+    assert stated(NUMBER + r" incidents", text) == s.true_positives + s.false_negatives
+    assert stated(NUMBER + r" frames", text) == r.frames
+    assert stated(NUMBER + r" false alarms/h", text) == round(s.false_alarms_per_hour)
+    m = re.search(r"\((\d+) in (\d+) s\)", text)
+    assert m, text
+    assert (int(m.group(1)), int(m.group(2))) == (s.false_positives, round(s.hours * 3600))
+    if s.true_positives + s.false_negatives:
+        assert stated(r"precision " + NUMBER, text) == round(s.precision, 2)
+        assert stated(r"recall " + NUMBER, text) == round(s.recall, 2)
+        assert stated(r"F1 " + NUMBER, text) == round(s.f1, 2)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_label_is_scored_and_sets_without_incidents_say_so(
+    results: dict[str, Evaluation], name: str
+):
+    labels = load_labels(Path(ROOT / "datasets" / name))
+    labelled = sum(len(c.events) for c in labels.clips)
+    s = results[name].score
+    assert s.true_positives + s.false_negatives == labelled
+    # A negatives-only set cannot measure recall; its card must not pretend otherwise.
+    assert ("recall not measured" in card(name)) == (labelled == 0)
+
+
+def test_people_standing_and_crossing_are_found(results: dict[str, Evaluation]):
+    # The couple on the lawn and the man in the pasture; the two men talking by the sign; the
+    # child wading in the wash: losing any of them is a regression, not noise.
+    assert results["area_intrusion"].score.false_negatives == 0
+    assert results["loitering"].score.true_positives >= 2
+    assert results["person_in_water"].score.true_positives >= 1
+    # No vehicle moves and nobody crowds: any alarm here is a false one.
+    assert results["wrong_way_driving"].score.false_positives == 0
+    assert results["crowd_gathering"].score.false_positives == 0
