@@ -16,7 +16,7 @@ from gridwatch.detect.engine import DetectorSettings
 from gridwatch.detect.incident_memory import LocalIncidentMemory
 from gridwatch.detect.motion import CloseLooks, MotionGate, phase
 from gridwatch.detect.pipeline import DetectPipeline
-from gridwatch.detect.stage import DetectStage, SensorStage
+from gridwatch.detect.stage import CameraDetections, DetectStage, SensorStage
 from gridwatch.domain.detections import CLASS_ID, Detections
 from gridwatch.domain.events import Finding
 from gridwatch.domain.incidents import resolve
@@ -275,3 +275,18 @@ def test_close_looks_come_every_period_at_each_cameras_own_phase():
     assert len({due[0] for due in seconds.values()}) > 1  # not all in the same second
     every_frame = CloseLooks(0)
     assert all(every_frame.due("a", at(s)) for s in range(5))
+
+
+def test_a_person_standing_still_keeps_one_track_between_gate_rechecks():
+    class StillPerson:
+        settings = DetectorSettings(scales=(1.0,))
+
+        def detect(self, image: np.ndarray, close_look: bool = True) -> Detections:
+            return box_dets((300, 200, 340, 300), conf=0.9)
+
+    cameras = CameraDetections(StillPerson(), MotionGate())  # type: ignore[arg-type]
+    still = np.full((576, 768, 3), 100, np.uint8)
+    seen = [cameras.of("cam", still, at(s)) for s in range(40)]
+    analysed = [d.tracker_id.tolist() for d, look in seen if look != "gated"]
+    assert len(analysed) == 5  # first frame + 4 re-checks, 10 s apart: over the tracker's 5 s
+    assert analysed == [[1]] * 5

@@ -71,6 +71,7 @@ class CameraDetections:
         if self.gate is not None:
             moving = self.gate.should_analyse(device_id, image, at)  # learns the background
             if last is not None and not moving:
+                self._trackers[device_id].keep(last.tracker_id, at)
                 return last, "gated"
         tracker = self._trackers.setdefault(device_id, Tracker())
         close = self._close_looks.due(device_id, at)

@@ -69,5 +69,15 @@ class Tracker:
             iou[r, :] = -1
             iou[:, c] = -1
 
+    def keep(self, track_ids: IntArray, now: datetime) -> None:
+        """The frame was not analysed because nothing moved: the tracks in the last detections
+        are still where they were. Without this a person standing still would lose their track
+        between re-checks (`max_age` < the motion gate's re-check period) and every rule
+        counting a track's time (loitering, intrusion) would start again at each re-check."""
+        alive = {int(i) for i in track_ids if i >= 0}
+        for track in self.tracks:
+            if track.track_id in alive:
+                track.last_seen = now
+
     def get(self, track_id: int) -> Track | None:
         return next((t for t in self.tracks if t.track_id == track_id), None)
