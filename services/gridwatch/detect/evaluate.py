@@ -16,27 +16,23 @@ from typing import Any
 
 import cv2
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
 from gridwatch.algorithms.registry import plugin
 from gridwatch.config.loader import load_file
-from gridwatch.config.schema import Zone
+from gridwatch.config.schema import Strict, Zone
 from gridwatch.detect.engine import Detector
 from gridwatch.detect.incident_memory import LocalIncidentMemory
 from gridwatch.detect.motion import MotionGate
 from gridwatch.detect.stage import CameraDetections
 from gridwatch.domain.readings import FrameInfo
-from gridwatch.domain.scoring import Found, Label, Score, score
+from gridwatch.domain.scoring import Found, Label, Score, score, summary
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LabelledEvent(_Strict):
+class LabelledEvent(Strict):
     zone: str = Field(description="Zone id of the clip where the incident happens.")
     start_s: float = Field(ge=0, description="Seconds from the clip start: incident visible.")
     end_s: float = Field(ge=0, description="Seconds from the clip start: incident over.")
@@ -46,7 +42,7 @@ class LabelledEvent(_Strict):
     note: str = ""
 
 
-class Clip(_Strict):
+class Clip(Strict):
     id: str
     source: str = Field(description="Video or still picture, relative to the labels file.")
     sample_fps: float = Field(1.0, gt=0, description="Video: frames analysed per second.")
@@ -55,7 +51,7 @@ class Clip(_Strict):
     events: list[LabelledEvent] = Field(default_factory=list)
 
 
-class LabelSet(_Strict):
+class LabelSet(Strict):
     algorithm: str
     params: dict[str, Any] = Field(default_factory=dict)
     clips: list[Clip]
@@ -79,17 +75,10 @@ class Evaluation:
             "algorithm": self.algorithm,
             "model": self.model,
             "detector_scales": list(self.scales),
-            "precision": round(s.precision, 3),
-            "recall": round(s.recall, 3),
-            "f1": round(s.f1, 3),
-            "true_positives": s.true_positives,
-            "false_positives": s.false_positives,
-            "false_negatives": s.false_negatives,
-            "false_alarms_per_hour": round(s.false_alarms_per_hour, 2),
+            **summary(s),
             "frames": self.frames,
             "inferences": self.inferences,
             "repeats_suppressed": self.repeats_suppressed,
-            "hours": round(s.hours, 4),
             "detect_ms_per_frame": round(self.detect_ms_per_frame, 1),
             "detect_ms_per_inference": round(
                 self.detect_ms_per_frame * self.frames / max(1, self.inferences), 1

@@ -20,28 +20,25 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from gridwatch.algorithms.base import DeviceContext, SensorAlgorithm
 from gridwatch.algorithms.registry import plugin
 from gridwatch.config.loader import load_file
+from gridwatch.config.schema import Strict
 from gridwatch.domain.readings import BadReading, Reading
-from gridwatch.domain.scoring import Found, Label, Score, score
+from gridwatch.domain.scoring import Found, Label, Score, score, summary
 
 T0 = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SeriesEvent(_Strict):
+class SeriesEvent(Strict):
     start_s: float = Field(ge=0, description="Seconds from the series start: condition begins.")
     end_s: float = Field(ge=0, description="Seconds: condition over, plus the reaction time.")
     note: str = ""
 
 
-class Series(_Strict):
+class Series(Strict):
     id: str
     source: str = Field(description="CSV with columns t_s,value, relative to the labels file.")
     quantity: str
@@ -52,7 +49,7 @@ class Series(_Strict):
     negatives: list[SeriesEvent] = Field(default_factory=list)
 
 
-class SeriesSet(_Strict):
+class SeriesSet(Strict):
     algorithm: str
     params: dict[str, Any] = Field(default_factory=dict)
     series: list[Series]
@@ -72,17 +69,10 @@ class SeriesEvaluation:
         s = self.score
         return {
             "algorithm": self.algorithm,
-            "precision": round(s.precision, 3),
-            "recall": round(s.recall, 3),
-            "f1": round(s.f1, 3),
-            "true_positives": s.true_positives,
-            "false_positives": s.false_positives,
-            "false_negatives": s.false_negatives,
-            "false_alarms_per_hour": round(s.false_alarms_per_hour, 3),
+            **summary(s),
             "series": self.series,
             "readings": self.readings,
             "bad_readings": self.bad_readings,
-            "hours": round(s.hours, 4),
             "algorithm_ms_per_reading": round(self.algorithm_ms_per_reading, 4),
         }
 

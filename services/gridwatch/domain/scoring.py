@@ -60,6 +60,20 @@ class Score:
         return self.false_positives / self.hours if self.hours else 0.0
 
 
+def summary(s: Score) -> dict[str, float | int]:
+    """The measures every `algo eval` prints, rounded alike."""
+    return {
+        "precision": round(s.precision, 3),
+        "recall": round(s.recall, 3),
+        "f1": round(s.f1, 3),
+        "true_positives": s.true_positives,
+        "false_positives": s.false_positives,
+        "false_negatives": s.false_negatives,
+        "false_alarms_per_hour": round(s.false_alarms_per_hour, 3),
+        "hours": round(s.hours, 4),
+    }
+
+
 def _matches(label: Label, found: Found, min_iou: float) -> bool:
     if label.clip != found.clip or label.zone != found.zone:
         return False
