@@ -56,3 +56,28 @@ def test_the_embedded_runtime_publishes_detector_health(tmp_path: Path, redis_ur
         services.close()
     assert int(h["frames_analysed"]) > 0
     assert {"bad_frames", "frames_dropped", "bad_readings", "silent_cameras"} <= set(h)
+
+
+def test_each_cameras_detector_lag_reaches_the_device_page(
+    minimal_district: District, tmp_path: Path, redis_url: str
+):
+    from gridwatch.ops.device_health import device_health
+    from gridwatch.store.hot_state import HotState
+
+    now = T0 + timedelta(seconds=2)
+    stage = DetectStage(
+        minimal_district,
+        StubDetector(),  # type: ignore[arg-type]
+        EvidenceStore(tmp_path),
+        clock=lambda: now,
+    )
+    # Received 1.25 s before its analysis ended (it waited in the camera's queue).
+    arrived = now - timedelta(milliseconds=1250)
+    stage.process(Frame("cam-0001", 0, arrived, np.zeros((576, 768, 3), np.uint8), arrived))
+    assert stage.lag_ms == {"cam-0001": 1250.0}
+    hot = HotState(redis_url)
+    hot.heartbeat("cam-0001", arrived, fps=1.0)
+    hot.detector_lag(stage.lag_ms)
+    rows = {d.device_id: d for d in device_health(minimal_district, hot, now)}
+    assert rows["cam-0001"].lag_ms == 1250.0 and rows["cam-0001"].fps == 1.0
+    assert rows["cam-0001"].last_seen == arrived  # the intake's, not overwritten

@@ -24,6 +24,7 @@ from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import BadReading, FrameInfo, Reading
 from gridwatch.domain.tracking import Tracker
 from gridwatch.ingest.frames import Frame
+from gridwatch.runtime.clock import Clock, utc_now
 from gridwatch.store.evidence import EvidenceStore
 
 log = logging.getLogger(__name__)
@@ -100,8 +101,13 @@ class DetectStage:
         gate: MotionGate | None = None,
         incidents: IncidentMemory | None = None,
         draw_evidence: bool = True,
+        clock: Clock = utc_now,
     ) -> None:
         self.district, self.detector, self.evidence = district, detector, evidence
+        self.clock = clock
+        # Per camera, ms from a frame's arrival to its analysis done (queueing included): the
+        # detector lag the device page shows.
+        self.lag_ms: dict[str, float] = {}
         self.gate = gate
         self.incidents: IncidentMemory = incidents or LocalIncidentMemory()
         self.draw = draw_evidence
@@ -164,6 +170,7 @@ class DetectStage:
                     self._with_evidence(res.finding, image) if self.draw else res.finding
                 )
         self._count("findings", n=len(findings))
+        self.lag_ms[frame.device_id] = (self.clock() - frame.received_at).total_seconds() * 1000
         return findings
 
     def detections_for(self, device_id: str, image: np.ndarray, at: datetime) -> Detections:

@@ -108,6 +108,7 @@ class EmbeddedRuntime:
             services.evidence,
             gate=MotionGate(),
             incidents=RedisIncidentMemory(services.hot.r),
+            clock=self.clock,
         )
         self.sensors = SensorStage(self.district)
         self.dispatch = DispatchStage(self.district, services.store, services.hot, clock)
@@ -163,6 +164,7 @@ class EmbeddedRuntime:
                 "bad_readings": self.sensors.stats.bad_readings,
             }
             publish_health(self.services.hot.r, "embedded", health, now)
+            self.services.hot.detector_lag(dict(self.detect.lag_ms))
             if self.stop_event.wait(5):
                 return
 

@@ -58,6 +58,17 @@ class HotState:
         except redis.RedisError as e:
             log.debug("heartbeat not recorded: %s", e)
 
+    def detector_lag(self, lag_ms: dict[str, float]) -> None:
+        """Each camera's detector lag into its health hash, beside what its intake writes
+        (`last_seen` stays the intake's); one round trip for all cameras."""
+        try:
+            pipe = self.r.pipeline(transaction=False)
+            for device_id, lag in lag_ms.items():
+                pipe.hset(f"{PREFIX}:device:{device_id}", "lag_ms", str(round(lag)))
+            pipe.execute()
+        except redis.RedisError as e:
+            log.debug("detector lag not recorded: %s", e)
+
     def device(self, device_id: str) -> dict[str, str]:
         try:
             raw: dict[str, str] = self.r.hgetall(f"{PREFIX}:device:{device_id}")  # type: ignore[assignment]

@@ -233,14 +233,23 @@ class Agents:
         evidence = EvidenceStore(self.settings.data_dir.resolve() / "evidence")
         # Incidents live in Redis so that a camera's parked car stays one incident when its
         # partition moves to another worker (rebalance, crash), as across an embedded restart.
-        incidents = (
-            RedisIncidentMemory(HotState(self.settings.redis_url).r)
-            if self.settings.redis_url
-            else None
-        )
+        hot = HotState(self.settings.redis_url) if self.settings.redis_url else None
+        incidents = RedisIncidentMemory(hot.r) if hot is not None else None
         self.detect = DetectStage(
-            self.district, detector, evidence, gate=MotionGate(), incidents=incidents
+            self.district,
+            detector,
+            evidence,
+            gate=MotionGate(),
+            incidents=incidents,
+            clock=self.clock,
         )
+        if hot is not None:
+
+            @self.app.timer(interval=5.0)  # type: ignore[untyped-decorator]
+            async def detector_lag() -> None:
+                lags = dict(self.detect.lag_ms)
+                await self._tick(self._guarded, "detector lag", lambda: hot.detector_lag(lags))
+
         self.sensors = SensorStage(self.district)
         prefix = self.settings.topic_prefix
 
