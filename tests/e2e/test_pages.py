@@ -37,6 +37,7 @@ OPS_PAGES = {
 }
 FIELD_PAGES = {
     "inbox": ("/m/inbox", "a.mtask"),
+    "emergencies": ("/m/emergencies", "[data-activation] [data-item]"),
     "clue": ("/m/clue", "svg.minimap"),
 }
 

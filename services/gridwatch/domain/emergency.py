@@ -139,11 +139,16 @@ def checklist(
     return items
 
 
+def may_complete(actor: Actor, item: ChecklistTask) -> bool:
+    """Checklist tasks are the unit's; the desk, which runs the emergency, may report any."""
+    return acts_for(actor, item.unit) or actor.role in DESK
+
+
 def complete(item: ChecklistTask, actor: Actor, at: datetime, note: str = "") -> ChecklistTask:
     """The unit (or the desk, which runs the emergency) reports a checklist task done."""
     if item.done:
         raise TransitionError(f"checklist task {item.item_id} is already done")
-    if not (acts_for(actor, item.unit) or actor.role in DESK):
+    if not may_complete(actor, item):
         raise TransitionError(
             f"{actor.role} {actor.user_id!r} does not act for {item.unit}", forbidden=True
         )

@@ -23,6 +23,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "nav.users": ("账号审计", "Accounts & audit"),
     "nav.inbox": ("我的任务", "My tasks"),
     "nav.clue": ("上报线索", "Report a clue"),
+    "nav.checklist": ("应急清单", "Emergencies"),
     "nav.ops": ("指挥中心", "Ops centre"),
     "nav.logout": ("退出", "Sign out"),
     "nav.lang": ("English", "中文"),
@@ -342,6 +343,11 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "m.reported": ("线索已上报", "Clue reported"),
     "m.back": ("返回", "Back"),
     "m.new_task": ("有新任务", "New task"),
+    "m.checklist": ("应急处置清单", "Emergency checklist"),
+    "m.checklist_empty": ("暂无需要本单位处置的应急响应", "No running emergency has steps for you"),
+    "m.step_note": ("备注（可选）", "Note (optional)"),
+    "m.step_done": ("已完成", "Step done"),
+    "m.not_yours": ("其他单位负责", "Another unit's step"),
 }
 
 

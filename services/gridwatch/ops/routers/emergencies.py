@@ -17,7 +17,13 @@ from gridwatch.config.schema import District
 from gridwatch.dispatch.emergencies import EmergencyService, UnknownPlan
 from gridwatch.dispatch.notifications import Notifier
 from gridwatch.domain.access import Permission, can
-from gridwatch.domain.emergency import Activation, ActivationState, ChecklistTask, progress
+from gridwatch.domain.emergency import (
+    Activation,
+    ActivationState,
+    ChecklistTask,
+    may_complete,
+    progress,
+)
 from gridwatch.domain.tasks import Actor, TransitionError, acts_for
 from gridwatch.ops import names
 from gridwatch.ops.deps import Ctx, CurrentActor, Principal, client_of, require
@@ -58,9 +64,12 @@ class ItemOut(BaseModel):
     done_by: str | None
     note: str
     overdue: bool = Field(description="Not done and past due while the activation runs.")
+    mine: bool = Field(description="The caller may report this step done (their unit's step).")
 
     @classmethod
-    def of(cls, i: ChecklistTask, d: District, now: datetime, running: bool) -> ItemOut:
+    def of(
+        cls, i: ChecklistTask, d: District, now: datetime, running: bool, actor: Actor
+    ) -> ItemOut:
         return cls(
             item_id=i.item_id,
             seq=i.seq,
@@ -74,6 +83,7 @@ class ItemOut(BaseModel):
             done_by=i.done_by,
             note=i.note,
             overdue=running and not i.done and now > i.due_at,
+            mine=may_complete(actor, i),
         )
 
 
@@ -98,7 +108,13 @@ class ActivationOut(BaseModel):
 
     @classmethod
     def of(
-        cls, a: Activation, items: list[ChecklistTask], d: District, now: datetime, full: bool
+        cls,
+        a: Activation,
+        items: list[ChecklistTask],
+        d: District,
+        now: datetime,
+        full: bool,
+        actor: Actor,
     ) -> ActivationOut:
         p = progress(items, now)
         running = a.state is ActivationState.ACTIVE
@@ -117,7 +133,7 @@ class ActivationOut(BaseModel):
             done=p.done,
             total=p.total,
             overdue=p.overdue if running else 0,
-            items=[ItemOut.of(i, d, now, running) for i in items] if full else [],
+            items=[ItemOut.of(i, d, now, running, actor) for i in items] if full else [],
         )
 
 
@@ -188,17 +204,22 @@ def emergency_plans(ctx: Ctx, _: Viewer) -> list[EmergencyPlanOut]:
 
 @router.get("/api/emergencies", response_model=list[ActivationOut])
 def list_activations(
-    ctx: Ctx, actor: CurrentActor, drill: bool | None = None
+    ctx: Ctx,
+    actor: CurrentActor,
+    drill: bool | None = None,
+    state: ActivationState | None = None,
 ) -> list[ActivationOut]:
     """Activations, newest first: all for the desk; for a unit's people, those that give their
-    unit checklist steps."""
+    unit checklist steps. `state=active` gives the running ones (the field app's list)."""
     svc = service(ctx)
     now = ctx.clock()
     out = []
     for a in reversed(svc.emergencies.list(drill=drill)):
+        if state is not None and a.state is not state:
+            continue
         items = svc.emergencies.items(a.activation_id)
         if _mine(actor, items):
-            out.append(ActivationOut.of(a, items, ctx.district, now, full=False))
+            out.append(ActivationOut.of(a, items, ctx.district, now, full=False, actor=actor))
     return out
 
 
@@ -217,7 +238,7 @@ def activate(ctx: Ctx, p: Runner, request: Request, body: ActivateIn) -> Activat
         "emergency_drill" if a.drill else "emergency_activate",
         a.activation_id,
     )
-    return ActivationOut.of(a, items, ctx.district, ctx.clock(), full=True)
+    return ActivationOut.of(a, items, ctx.district, ctx.clock(), full=True, actor=p.actor)
 
 
 @router.get("/api/emergencies/{activation_id}", response_model=ActivationOut)
@@ -230,7 +251,7 @@ def get_activation(ctx: Ctx, actor: CurrentActor, activation_id: ActivationId) -
     items = _mine(actor, svc.emergencies.items(activation_id))
     if not items and not can(actor, Permission.VIEW_OPS):
         raise HTTPException(403, "no checklist step of this activation is yours")
-    return ActivationOut.of(a, items, ctx.district, ctx.clock(), full=True)
+    return ActivationOut.of(a, items, ctx.district, ctx.clock(), full=True, actor=actor)
 
 
 @router.post("/api/emergencies/items/{item_id}/done", response_model=ItemOut)
@@ -244,7 +265,8 @@ def item_done(
     except (NotFound, TransitionError) as e:
         raise _problem(e) from None
     _record(ctx, actor, request, "emergency_step", item_id)
-    return ItemOut.of(item, ctx.district, ctx.clock(), a.state is ActivationState.ACTIVE)
+    running = a.state is ActivationState.ACTIVE
+    return ItemOut.of(item, ctx.district, ctx.clock(), running, actor)
 
 
 @router.post("/api/emergencies/{activation_id}/stand-down", response_model=ActivationOut)
@@ -261,4 +283,4 @@ def stand_down(
         raise _problem(e) from None
     _record(ctx, p.actor, request, "emergency_stand_down", activation_id)
     items = svc.emergencies.items(activation_id)
-    return ActivationOut.of(a, items, ctx.district, ctx.clock(), full=False)
+    return ActivationOut.of(a, items, ctx.district, ctx.clock(), full=False, actor=p.actor)

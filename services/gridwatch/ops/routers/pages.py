@@ -89,6 +89,9 @@ def nav(p: Principal) -> list[tuple[str, str, str]]:
         items.append(("users", "/ops/users", "nav.users"))
     if can(a, Permission.WORK_TASKS):
         items.append(("inbox", "/m/inbox", "nav.inbox"))
+    if can(a, Permission.WORK_TASKS) and not can(a, Permission.VIEW_OPS):
+        # The desk ticks steps on /ops/emergency, where it runs the emergency.
+        items.append(("checklist", "/m/emergencies", "nav.checklist"))
     if can(a, Permission.REPORT_CLUE):
         items.append(("clue", "/m/clue", "nav.clue"))
     return items
@@ -312,6 +315,13 @@ def mobile_task(request: Request, ctx: Ctx, p: PagePrincipal, task_id: TaskIdPat
     if not can(p.actor, Permission.WORK_TASKS):
         raise PageForbidden()
     return render(request, ctx, p, "m_task.html", "inbox", "task.title", task_id=task_id)
+
+
+@router.get("/m/emergencies", response_class=HTMLResponse)
+def mobile_emergencies(request: Request, ctx: Ctx, p: PagePrincipal) -> HTMLResponse:
+    if not can(p.actor, Permission.WORK_TASKS):
+        raise PageForbidden()
+    return render(request, ctx, p, "m_emergencies.html", "checklist", "m.checklist")
 
 
 @router.get("/m/clue", response_class=HTMLResponse)
