@@ -109,7 +109,7 @@ def test_bad_record_names_topic_and_field(raw: bytes, where: str) -> None:
 
 def test_registry_names_are_prefixed_and_unique() -> None:
     names = [t.name("city-a") for t in TOPICS]
-    assert len(set(names)) == len(names) == 6
+    assert len(set(names)) == len(names) == 7
     assert all(n.startswith("city-a.") for n in names)
 
 

@@ -1,4 +1,5 @@
-"""`gridwatch ingest`: what ingest could not use (dead letters) and the loopback camera server."""
+"""`gridwatch ingest`: what ingest could not use (dead letters; with `--kafka`, what the
+scale-out workers refused) and the loopback camera server."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from gridwatch.config.settings import Settings
 from gridwatch.ingest.dead_letters import DeadLetters
 from gridwatch.ingest.loopback import LoopbackCameras
 from gridwatch.store.hot_state import HotState
+from gridwatch.streams.topics import DEAD_LETTERS
 
 app = typer.Typer(help="Ingest: dead letters and a loopback camera server for trials.")
 
@@ -31,8 +33,19 @@ def _hot() -> HotState:
 def dead_letters(
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (payloads as text).")] = False,
+    kafka: Annotated[
+        bool,
+        typer.Option(
+            "--kafka",
+            help="Records the scale-out workers refused: the <prefix>.dead-letters topic "
+            "(GRIDWATCH_KAFKA_URL, GRIDWATCH_TOPIC_PREFIX) instead of ingest's Redis stream.",
+        ),
+    ] = False,
 ) -> None:
     """Readings and pictures that could not be used, with the reason, and the totals."""
+    if kafka:
+        _kafka_dead_letters(limit, as_json)
+        return
     dl = DeadLetters(_hot())
     rows = dl.latest(limit)
     if as_json:
@@ -49,6 +62,26 @@ def dead_letters(
     console = Console()
     console.print(table)
     console.print(f"totals: {dl.counts()}")
+
+
+def _kafka_dead_letters(limit: int, as_json: bool) -> None:
+    from gridwatch.streams.dead_letters import latest_dead_letters
+
+    settings = Settings()
+    if settings.kafka_url is None:
+        raise typer.BadParameter("set GRIDWATCH_KAFKA_URL to the broker the workers use")
+    total, refused = latest_dead_letters(settings.kafka_url, settings.topic_prefix, limit)
+    rows = [r.row() for r in refused]
+    if as_json:
+        typer.echo(json.dumps({"counts": {"total": total}, "latest": rows}, ensure_ascii=False))
+        return
+    fields = ("refused_at", "source_topic", "source_partition", "source_offset", "worker")
+    table = Table("refused", "topic", "partition", "offset", "worker", "reason", "bytes")
+    for r in rows:
+        table.add_row(*(str(r.get(f, "")) for f in fields), r["reason"], str(r["value_bytes"]))
+    console = Console()
+    console.print(table)
+    console.print(f"total on {DEAD_LETTERS.name(settings.topic_prefix)}: {total}")
 
 
 @app.command("loopback")

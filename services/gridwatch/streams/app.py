@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -45,12 +47,14 @@ from gridwatch.streams.broker_probe import bootstrap_servers
 from gridwatch.streams.fetch_wait import use_short_fetch_wait
 from gridwatch.streams.topics import (
     CLUES,
+    DEAD_LETTERS,
     EVENTS,
     FINDINGS,
     FRAMES,
     READINGS,
     TASKS,
     BadMessage,
+    DeadLetter,
     EventMessage,
     FindingMessage,
     M,
@@ -62,6 +66,7 @@ log = logging.getLogger(__name__)
 
 WorkerRole = Literal["ingest", "detect", "dispatch", "all"]
 T = TypeVar("T")
+Event = faust.EventT[bytes]
 # Services away for a while (retried), as opposed to a record that can never be handled.
 TRANSIENT = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError, OSError)
 
@@ -128,7 +133,9 @@ class Agents:
             FINDINGS.base: self._topic(FINDINGS),
             EVENTS.base: self._topic(EVENTS),
             TASKS.base: self._topic(TASKS),
+            DEAD_LETTERS.base: self._topic(DEAD_LETTERS),
         }
+        self.worker_id = f"{app.conf.id}@{socket.gethostname()}:{os.getpid()}"
         app.on_partitions_assigned.connect(self._assigned)  # type: ignore[arg-type]
         if detect:
             self._detect_agents()
@@ -156,13 +163,15 @@ class Agents:
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    async def _until_done(self, topic: str, fn: Callable[..., T], *args: Any) -> T | None:
+    async def _until_done(
+        self, topic: str, ev: Event, fn: Callable[..., T], *args: Any
+    ) -> T | None:
         """Run a stage step until it succeeds. SQL or the evidence volume away must not lose
         the record: the partition waits (its order kept) and the step is tried again; a step
         that partly happened before the failure is safe to repeat, every effect being
         idempotent. Any other error is the record's own (a device missing from the config, a
-        picture the detector fails on): it is counted, logged and skipped (None) rather than
-        holding the partition for good."""
+        picture the detector fails on): it is counted, logged and dead-lettered, then skipped
+        (None) rather than holding the partition for good."""
         pause = 0.5
         while True:
             try:
@@ -172,9 +181,9 @@ class Agents:
                 log.exception("record of %s failed; trying again in %.1f s", topic, pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 30.0)
-            except Exception:
-                metrics.BAD_RECORDS.labels(topic).inc()
+            except Exception as e:
                 log.exception("record of %s refused", topic)
+                await self._refuse(topic, ev, f"{type(e).__name__}: {e}")
                 return None
 
     async def _tick(self, fn: Callable[..., T], *args: Any) -> T:
@@ -183,25 +192,64 @@ class Agents:
     async def _send(self, spec: TopicSpec[M], key: str, msg: M) -> None:
         await self.topics[spec.base].send(key=key.encode(), value=spec.encode(msg))
 
-    async def _records(self, spec: TopicSpec[M], stream: faust.StreamT[bytes]) -> AsyncIterator[M]:
-        """Decoded records of a stream; lag is observed, bad records counted and skipped."""
+    async def _refuse(self, topic: str, ev: Event, reason: str) -> None:
+        """Count a record that can never be handled and keep it on the dead-letter topic, key
+        and value as they came, where it came from and why in the headers. A dead letter that
+        cannot be sent is counted and logged: the stream goes on either way."""
+        metrics.BAD_RECORDS.labels(topic).inc()
+        tp, offset = ev.message.tp, ev.message.offset
+        letter = DeadLetter(
+            source_topic=tp.topic,
+            source_partition=tp.partition,
+            source_offset=offset,
+            reason=reason,
+            worker=self.worker_id,
+            refused_at=self.clock(),
+        )
+        where = f"{tp.topic}[{tp.partition}]@{offset}"
+        try:
+            sent = await self.topics[DEAD_LETTERS.base].send(
+                key=ev.message.key, value=ev.message.value, headers=letter.headers()
+            )
+        except Exception as e:
+            self._dead_letter_lost(topic, where, e)
+            return
+        if isinstance(sent, asyncio.Future):  # delivery is confirmed later, with the flush
+            sent.add_done_callback(lambda f: self._delivered(f, topic, where))
+
+    def _delivered(self, sent: asyncio.Future[Any], topic: str, where: str) -> None:
+        error = None if sent.cancelled() else sent.exception()
+        if sent.cancelled() or error is not None:
+            self._dead_letter_lost(topic, where, error)
+
+    @staticmethod
+    def _dead_letter_lost(topic: str, where: str, error: BaseException | None) -> None:
+        metrics.DEAD_LETTER_FAILURES.labels(topic).inc()
+        log.error("dead letter of %s not sent: %r", where, error or "cancelled")
+
+    async def _records(
+        self, spec: TopicSpec[M], stream: faust.StreamT[bytes]
+    ) -> AsyncIterator[tuple[M, Event]]:
+        """Decoded records of a stream with their events; lag is observed, bad records
+        refused."""
         async for ev in stream.events():
-            msg = self._decoded(spec, ev)
+            msg = await self._decoded(spec, ev)
             if msg is not None:
-                yield msg
+                yield msg, ev
 
     async def _batches(
         self, spec: TopicSpec[M], stream: faust.StreamT[bytes]
-    ) -> AsyncIterator[list[M]]:
+    ) -> AsyncIterator[list[tuple[M, Event]]]:
         """As `_records`, the records taken so far (up to `batch_max`, waiting at most
         `batch_wait_s` for more); their offsets are committed after the batch is handled."""
         take = stream.take_events  # type: ignore[attr-defined]  # not declared on StreamT
         async for events in take(self.options.batch_max, self.options.batch_wait_s):
-            msgs = [m for m in (self._decoded(spec, ev) for ev in events) if m is not None]
+            taken = [(await self._decoded(spec, ev), ev) for ev in events]
+            msgs = [(m, ev) for m, ev in taken if m is not None]
             if msgs:
                 yield msgs
 
-    def _decoded(self, spec: TopicSpec[M], ev: faust.EventT[bytes]) -> M | None:
+    async def _decoded(self, spec: TopicSpec[M], ev: Event) -> M | None:
         tp = ev.message.tp
         high = self.app.consumer.highwater(tp)
         if high is not None:
@@ -210,8 +258,8 @@ class Agents:
         try:
             msg = spec.decode(ev.value)
         except BadMessage as e:
-            metrics.BAD_RECORDS.labels(spec.base).inc()
-            log.warning("skipped record %s[%d]@%d: %s", *tp, ev.message.offset, e)
+            log.warning("refused record %s[%d]@%d: %s", *tp, ev.message.offset, e)
+            await self._refuse(spec.base, ev, str(e))
             return None
         metrics.PROCESSED.labels(spec.base).inc()
         return msg
@@ -255,20 +303,22 @@ class Agents:
 
         @self.app.agent(self._topic(FRAMES), name=f"{prefix}-detect-frames")
         async def detect_frames(stream: faust.StreamT[bytes]) -> None:
-            async for msg in self._records(FRAMES, stream):
+            async for msg, ev in self._records(FRAMES, stream):
                 # Judged on arrival, before decoding: a worker behind on a camera skips to
                 # pictures that are still worth analysing rather than falling further behind.
                 if self.clock() - msg.received_at > self.options.max_frame_age:
                     metrics.FRAMES_DROPPED_STALE.labels(msg.device_id).inc()
                     continue
-                found = await self._until_done(FRAMES.base, self.detect.process, msg.frame())
+                found = await self._until_done(FRAMES.base, ev, self.detect.process, msg.frame())
                 for f in found or []:
                     await self._send(FINDINGS, f.device_id, FindingMessage.of(f))
 
         @self.app.agent(self._topic(READINGS), name=f"{prefix}-detect-readings")
         async def detect_readings(stream: faust.StreamT[bytes]) -> None:
-            async for msg in self._records(READINGS, stream):
-                found = await self._until_done(READINGS.base, self.sensors.process, msg.reading())
+            async for msg, ev in self._records(READINGS, stream):
+                found = await self._until_done(
+                    READINGS.base, ev, self.sensors.process, msg.reading()
+                )
                 for f in found or []:
                     await self._send(FINDINGS, f.device_id, FindingMessage.of(f))
 
@@ -304,10 +354,10 @@ class Agents:
 
         @self.app.agent(self._topic(FINDINGS), name=f"{prefix}-dispatch-findings")
         async def findings_to_events(stream: faust.StreamT[bytes]) -> None:
-            async for msg in self._records(FINDINGS, stream):
+            async for msg, ev in self._records(FINDINGS, stream):
                 finding = msg.finding()
                 admitted = await self._until_done(
-                    FINDINGS.base, self.dispatch.event_for_finding, finding
+                    FINDINGS.base, ev, self.dispatch.event_for_finding, finding
                 )
                 if admitted is not None:
                     event, hold = admitted
@@ -316,12 +366,12 @@ class Agents:
 
         @self.app.agent(self._topic(CLUES), name=f"{prefix}-dispatch-clues")
         async def clues_to_events(stream: faust.StreamT[bytes]) -> None:
-            async for msg in self._records(CLUES, stream):
+            async for msg, ev in self._records(CLUES, stream):
                 try:
                     event = self.intake.clue_event(msg.clue, msg.actor(), msg.photo)
                 except IntakeError as e:
-                    metrics.BAD_RECORDS.labels(CLUES.base).inc()
                     log.warning("clue from %s rejected: %s: %s", msg.reporter, e.field, e)
+                    await self._refuse(CLUES.base, ev, f"{CLUES.base}: {e}")
                     continue
                 out = EventMessage.of(event)
                 await self._send(EVENTS, out.key, out)
@@ -351,17 +401,17 @@ class Agents:
         at = self.clock()
         return [TaskMessage.of(t, at) for t in tasks]
 
-    async def _open_cases(self, msgs: list[EventMessage]) -> list[TaskMessage]:
+    async def _open_cases(self, taken: list[tuple[EventMessage, Event]]) -> list[TaskMessage]:
         """The batch's cases in shared transactions; should that fail for any reason, the
         records are taken one by one, each retried or refused on its own."""
-        if len(msgs) > 1:
+        if len(taken) > 1:
             try:
-                return await self._run(self._open_batch, msgs)
+                return await self._run(self._open_batch, [msg for msg, _ in taken])
             except Exception:
-                log.warning("batch of %d events failed; one by one", len(msgs), exc_info=True)
+                log.warning("batch of %d events failed; one by one", len(taken), exc_info=True)
         out = []
-        for msg in msgs:
-            task = await self._until_done(EVENTS.base, self._open_case, msg)
+        for msg, ev in taken:
+            task = await self._until_done(EVENTS.base, ev, self._open_case, msg)
             if task is not None:
                 out.append(task)
         return out

@@ -17,6 +17,11 @@ BAD_RECORDS = Counter(
     "Records that did not decode as their topic's message, or were refused.",
     ["topic"],
 )
+DEAD_LETTER_FAILURES = Counter(
+    "gridwatch_dead_letter_failures_total",
+    "Refused records that could not be sent to the dead-letter topic (still skipped).",
+    ["topic"],
+)
 FRAMES_DROPPED_STALE = Counter(
     "gridwatch_frames_dropped_stale_total",
     "Frames skipped because they were older than the staleness limit when taken.",

@@ -187,6 +187,35 @@ class ClueMessage(Message):
         return Actor(self.reporter, self.reporter_role, grid=self.reporter_grid)
 
 
+class DeadLetter(Message):
+    """Why a worker refused a record. The record goes to the dead-letter topic with its key and
+    value untouched (whatever bytes they were) and this in its Kafka headers, one UTF-8 header
+    per field, as Kafka Connect's dead-letter queues do: any Kafka client can read and replay
+    it without knowing an envelope."""
+
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    reason: str = Field(description="What was wrong, naming the field where one is to blame.")
+    worker: str = Field(description="Consumer group, host and process id of the refusing worker.")
+    refused_at: datetime
+
+    def headers(self) -> list[tuple[str, bytes]]:
+        return [(k, str(v).encode()) for k, v in self.model_dump(mode="json").items()]
+
+    @classmethod
+    def from_headers(cls, headers: list[tuple[str, bytes]] | None) -> DeadLetter:
+        fields = {
+            k: v.decode("utf-8", "replace") for k, v in headers or [] if k in cls.model_fields
+        }
+        try:
+            return cls.model_validate(fields)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(headers)"
+            raise BadMessage(f"dead-letters: header {where}: {first['msg']}") from None
+
+
 M = TypeVar("M", bound=Message)
 
 
@@ -225,5 +254,12 @@ FINDINGS = TopicSpec("findings", FindingMessage, "device id", 4, "what algorithm
 EVENTS = TopicSpec("events", EventMessage, "device id (else grid)", 4, "events to dispatch")
 TASKS = TopicSpec("tasks", TaskMessage, "task id", 4, "task lifecycle")
 CLUES = TopicSpec("clues", ClueMessage, "reporter's grid (else reporter)", 2, "human reports")
+# Key and value are the refused record's own bytes, not an encoded DeadLetter: the message type
+# here is what the headers carry. Refusals are rare, so one partition keeps them in order.
+DEAD_LETTERS = TopicSpec(
+    "dead-letters", DeadLetter, "the refused record's key", 1, "refused records, as they were"
+)
 
-TOPICS: tuple[TopicSpec[Message], ...] = (FRAMES, READINGS, FINDINGS, EVENTS, TASKS, CLUES)  # type: ignore[assignment]
+TOPICS: tuple[TopicSpec[Message], ...] = (  # type: ignore[assignment]
+    FRAMES, READINGS, FINDINGS, EVENTS, TASKS, CLUES, DEAD_LETTERS
+)  # fmt: skip
