@@ -18,17 +18,10 @@ from gridwatch.ops.users import create_demo_accounts
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store
+from tests.conftest import ManualClock
 
 PASSWORD = "field-pass-123"
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Phone:
@@ -51,8 +44,8 @@ class Phone:
 @pytest.fixture
 def world(
     store: Store, minimal_district: District, tmp_path: Path, redis_url: str
-) -> tuple[Clock, Any]:
-    clock = Clock()
+) -> tuple[ManualClock, Any]:
+    clock = ManualClock(T0)
     create_demo_accounts(store, minimal_district, PASSWORD, clock)
     ctx = OpsContext(
         minimal_district, store, EvidenceStore(tmp_path / "ev"), HotState(redis_url), clock
@@ -69,7 +62,7 @@ def ids(rows: list[dict[str, Any]]) -> list[str]:
     return [r["activation_id"] for r in rows]
 
 
-def test_a_unit_ticks_its_own_steps_of_running_emergencies_only(world: tuple[Clock, Any]):
+def test_a_unit_ticks_its_own_steps_of_running_emergencies_only(world: tuple[ManualClock, Any]):
     clock, phone = world
     desk, river, leader, traffic = (
         phone(u) for u in ("duty", "sq-river-member", "gl001", "sq-traffic-member")
@@ -130,7 +123,7 @@ def test_a_unit_ticks_its_own_steps_of_running_emergencies_only(world: tuple[Clo
     assert gen["items"][0]["mine"]
 
 
-def test_the_field_page_and_its_link(world: tuple[Clock, Any]):
+def test_the_field_page_and_its_link(world: tuple[ManualClock, Any]):
     _, phone = world
     river = phone("sq-river-member")
     page = river.get("/m/emergencies")

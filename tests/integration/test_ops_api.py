@@ -22,21 +22,14 @@ from gridwatch.ops.users import create_demo_accounts
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store
+from tests.conftest import ManualClock
 
 PASSWORD = "api-pass-123"
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 class Api:
-    def __init__(self, client: TestClient, store: Store, stage: DispatchStage, clock: Clock):
+    def __init__(self, client: TestClient, store: Store, stage: DispatchStage, clock: ManualClock):
         self.client, self.store, self.stage, self.clock = client, store, stage, clock
         self.tokens: dict[str, str] = {}
 
@@ -69,7 +62,7 @@ class Api:
 
 @pytest.fixture
 def api(store: Store, minimal_district: District, tmp_path: Path, redis_url: str) -> Api:
-    clock = Clock()
+    clock = ManualClock(T0)
     create_demo_accounts(store, minimal_district, PASSWORD, clock)
     hot = HotState(redis_url)
     ctx = OpsContext(minimal_district, store, EvidenceStore(tmp_path / "ev"), hot, clock)

@@ -16,26 +16,21 @@ from gridwatch.ops.users import create_demo_accounts
 from gridwatch.store import activity
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.repository import Store
+from tests.conftest import ManualClock
 
 PASSWORD = "auth-pass-123"
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def client(store: Store, minimal_district: District, tmp_path: Path, clock: Clock) -> TestClient:
+def client(
+    store: Store, minimal_district: District, tmp_path: Path, clock: ManualClock
+) -> TestClient:
     create_demo_accounts(store, minimal_district, PASSWORD, clock)
     ctx = OpsContext(minimal_district, store, EvidenceStore(tmp_path / "ev"), clock=clock)
     return TestClient(create_app(ctx))
@@ -77,7 +72,7 @@ def test_bearer_token_needs_no_csrf_token_and_dies_at_sign_out(client: TestClien
     assert client.get("/api/me", headers=h).status_code == 401
 
 
-def test_sessions_expire_after_a_shift(client: TestClient, clock: Clock):
+def test_sessions_expire_after_a_shift(client: TestClient, clock: ManualClock):
     token = login(client).json()["token"]
     h = {"Authorization": f"Bearer {token}"}
     clock.now = T0 + timedelta(hours=11)
@@ -87,7 +82,7 @@ def test_sessions_expire_after_a_shift(client: TestClient, clock: Clock):
 
 
 def test_five_failures_lock_the_account_for_the_window_even_with_the_right_password(
-    client: TestClient, store: Store, clock: Clock
+    client: TestClient, store: Store, clock: ManualClock
 ):
     for _ in range(5):
         assert login(client, password="wrong").status_code == 401
