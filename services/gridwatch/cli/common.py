@@ -14,6 +14,7 @@ from gridwatch.config.errors import ConfigError
 from gridwatch.config.loader import load_district
 from gridwatch.config.schema import District
 from gridwatch.config.settings import Settings
+from gridwatch.domain.detections import check_scales
 from gridwatch.domain.tasks import Actor
 from gridwatch.ops.users import actor_of
 from gridwatch.runtime.clock import utc_now
@@ -39,13 +40,10 @@ def scales_or_exit(text: str | None) -> tuple[float, ...] | None:
     if text is None:
         return None
     try:
-        scales = tuple(float(part) for part in text.split(",") if part.strip())
+        return check_scales(tuple(float(part) for part in text.split(",") if part.strip()))
     except ValueError:
-        scales = ()
-    if not scales or any(not 0.1 <= s <= 1.0 for s in scales):
         err.print(f"[red]--scales {text!r}: give shares between 0.1 and 1.0, e.g. 1,0.5[/red]")
-        raise typer.Exit(2)
-    return scales
+        raise typer.Exit(2) from None
 
 
 def open_store(data_dir: Path | None = None) -> Store:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gridwatch.detect.model_cards import model_names
+from gridwatch.domain.detections import check_scales
 from gridwatch.enforcement.config import EnforcementConfig
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -395,9 +396,7 @@ class AlgorithmsFile(Strict):
     @field_validator("detector_scales")
     @classmethod
     def _shares(cls, v: tuple[float, ...]) -> tuple[float, ...]:
-        if any(not 0.1 <= s <= 1.0 for s in v):
-            raise ValueError(f"each scale must be a share between 0.1 and 1.0, got {list(v)}")
-        return v
+        return check_scales(v)
 
     @field_validator("detector")
     @classmethod

@@ -21,7 +21,7 @@ import onnxruntime as ort
 
 from gridwatch.detect import centernet, nanodet, yolo
 from gridwatch.detect.model_cards import Family, family_of, model_path
-from gridwatch.domain.detections import Detections, FloatArray, IntArray
+from gridwatch.domain.detections import Detections, FloatArray, IntArray, check_scales
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,7 @@ class DetectorSettings:
     close_look_s: float = DEFAULT_CLOSE_LOOK_S
 
     def __post_init__(self) -> None:
-        if not self.scales or any(not 0.1 <= s <= 1.0 for s in self.scales):
-            raise ValueError(f"detector scales {self.scales} must be shares in [0.1, 1.0]")
+        check_scales(self.scales)
         if self.close_look_s < 0:
             raise ValueError(f"close_look_s {self.close_look_s} must be ≥ 0")
 

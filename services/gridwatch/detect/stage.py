@@ -108,7 +108,6 @@ class DetectStage:
         # Per camera, ms from a frame's arrival to its analysis done (queueing included): the
         # detector lag the device page shows.
         self.lag_ms: dict[str, float] = {}
-        self.gate = gate
         self.incidents: IncidentMemory = incidents or LocalIncidentMemory()
         self.draw = draw_evidence
         self.stats = StageStats()

@@ -82,6 +82,13 @@ class Detections:
         return Detections()
 
 
+def check_scales(scales: tuple[float, ...]) -> tuple[float, ...]:
+    """Detector scales are shares of the model input: at least one, each in [0.1, 1.0]."""
+    if not scales or any(not 0.1 <= s <= 1.0 for s in scales):
+        raise ValueError(f"scales must be shares between 0.1 and 1.0, got {list(scales)}")
+    return scales
+
+
 def box_iou(a: FloatArray, b: FloatArray) -> FloatArray:
     """Pairwise IoU of two box sets, shape (len(a), len(b))."""
     if len(a) == 0 or len(b) == 0:
