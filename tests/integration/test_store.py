@@ -69,3 +69,29 @@ def test_transitions_persist_with_actor_and_time(store: Store, minimal_district:
     last = store.audit_trail(task.task_id)[-1]
     assert (last.actor, last.at, last.to_state) == ("m1", t1, State.ACCEPTED)
     assert last.at.tzinfo is not None
+
+
+def test_a_database_that_never_answers_is_an_error_not_a_hang():
+    """A server that takes the connection and then says nothing (a frozen host): the store
+    raises, so a worker retries instead of blocking its partition for good."""
+    import socket
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    silent = socket.create_server(("127.0.0.1", 0), backlog=8)  # never accepts, never answers
+    port = silent.getsockname()[1]
+    outcome: list[BaseException] = []
+
+    def connect() -> None:
+        try:
+            Store(f"postgresql://postgres@127.0.0.1:{port}/test").task_counts()
+        except BaseException as e:
+            outcome.append(e)
+
+    t = threading.Thread(target=connect, daemon=True)
+    t.start()
+    t.join(60)  # connect_timeout is 10 s; without it libpq waits as long as the socket does
+    silent.close()
+    assert not t.is_alive(), "the store blocked on a silent database"
+    assert len(outcome) == 1 and isinstance(outcome[0], OperationalError)

@@ -56,7 +56,21 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A database that goes silent (a dropped route, a frozen host) must end in an error the
+    # workers retry, not a call that blocks for good and stalls its partition: libpq gives up
+    # connecting after `connect_timeout` s, and keepalive probes plus `tcp_user_timeout` end an
+    # open connection whose peer stopped answering (after ~30 s).
+    silent = {
+        "connect_timeout": 10,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 30_000,
+    }
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=silent
+    )
 
 
 def task_from_row(r: TaskRow) -> Task:
