@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -22,10 +23,13 @@ import sqlalchemy as sa
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
+from gridwatch.dispatch.intake import ClueIn
+from gridwatch.domain.tasks import Role
 from gridwatch.runtime.embedded_redis import free_port
 from gridwatch.store.repository import Store
-from gridwatch.streams.publisher import ensure_topics
+from gridwatch.streams.publisher import Publisher, ensure_topics
 from gridwatch.streams.tansu import TansuBroker
+from gridwatch.streams.topics import CLUES, ClueMessage
 from tests.conftest import MINIMAL, ROOT, VTEST
 
 pytestmark = pytest.mark.kafka
@@ -220,3 +224,45 @@ def read_topic(broker: TansuBroker, topic: str, idle_s: float = 3.0) -> list[tup
         return records
     finally:
         consumer.close()
+
+
+def clue(i: int) -> ClueMessage:
+    return ClueMessage(
+        reporter="gl-g001",
+        reporter_role=Role.GRID_LEADER,
+        reporter_grid="g001",
+        clue=ClueIn(event_type="garbage_dumping", description=f"clue {i}", client_ref=f"c{i}"),
+    )
+
+
+class ClueStream:
+    """Clues ("clue 0", "clue 1", ...) published every `interval_s` from a thread while a test
+    takes a service away: what was sent, what the broker acknowledged, what the producer gave
+    up on."""
+
+    def __init__(self, publisher: Publisher, interval_s: float) -> None:
+        self.publisher, self.interval_s = publisher, interval_s
+        self.sent: set[str] = set()
+        self.acked: set[str] = set()
+        self.failed: list[BaseException] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, daemon=True)
+
+    def start(self) -> ClueStream:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _produce(self) -> None:
+        i = 0
+        while not self._stop.is_set():
+            ref = f"clue {i}"
+            self.sent.add(ref)
+            fut = self.publisher.send(CLUES, "g001", clue(i))
+            fut.add_callback(lambda _meta, ref=ref: self.acked.add(ref))
+            fut.add_errback(self.failed.append)
+            i += 1
+            time.sleep(self.interval_s)

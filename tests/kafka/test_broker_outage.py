@@ -3,32 +3,19 @@ out without a restart, every acknowledged clue becomes a task, and the outage is
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
 import pytest
 from prometheus_client import REGISTRY
 
-from gridwatch.dispatch.intake import ClueIn
-from gridwatch.domain.tasks import Role
 from gridwatch.streams.publisher import Publisher
 from gridwatch.streams.tansu import TansuBroker
-from gridwatch.streams.topics import CLUES, ClueMessage
-from tests.kafka.conftest import Pipeline, wait_for
+from tests.kafka.conftest import ClueStream, Pipeline, wait_for
 
 pytestmark = pytest.mark.kafka
 
 FREEZE_S = 20.0
-
-
-def clue(i: int) -> ClueMessage:
-    return ClueMessage(
-        reporter="gl-g001",
-        reporter_role=Role.GRID_LEADER,
-        reporter_grid="g001",
-        clue=ClueIn(event_type="garbage_dumping", description=f"clue {i}", client_ref=f"c{i}"),
-    )
 
 
 def test_frozen_broker_loses_no_acknowledged_event(
@@ -38,22 +25,8 @@ def test_frozen_broker_loses_no_acknowledged_event(
     worker = p.spawn("dispatch")
     p.wait_assigned([worker], "clues", 2)
     publisher = Publisher(broker.url, p.prefix)
-    acked: set[str] = set()
-    failed: list[BaseException] = []
-    stop = threading.Event()
-
-    def produce() -> None:
-        i = 0
-        while not stop.is_set():
-            ref = f"clue {i}"
-            fut = publisher.send(CLUES, "g001", clue(i))
-            fut.add_callback(lambda _meta, ref=ref: acked.add(ref))
-            fut.add_errback(failed.append)
-            i += 1
-            time.sleep(0.05)
-
-    producer = threading.Thread(target=produce, daemon=True)
-    producer.start()
+    stream = ClueStream(publisher, 0.05).start()
+    acked, failed = stream.acked, stream.failed
     wait_for(lambda: len(acked) >= 20, 30, "clues acknowledged before the outage")
     broker.freeze()
     try:
@@ -63,8 +36,7 @@ def test_frozen_broker_loses_no_acknowledged_event(
     finally:
         broker.thaw()
     time.sleep(5)  # clues sent after the outage, too
-    stop.set()
-    producer.join()
+    stream.stop()
     publisher.flush(timeout=120)
     publisher.close()
     assert not failed, f"publisher gave up on records: {failed[:3]}"

@@ -5,7 +5,6 @@ doubled, none refused."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -15,10 +14,8 @@ from sqlalchemy.engine import make_url
 
 from gridwatch.streams.publisher import Publisher
 from gridwatch.streams.tansu import TansuBroker
-from gridwatch.streams.topics import CLUES
-from tests.kafka.conftest import Pipeline, wait_for
+from tests.kafka.conftest import ClueStream, Pipeline, wait_for
 from tests.kafka.tcp_proxy import TcpProxy
-from tests.kafka.test_broker_outage import clue
 
 pytestmark = pytest.mark.kafka
 
@@ -44,21 +41,6 @@ def test_sql_outage_loses_and_doubles_no_clue(
     worker = p.spawn("dispatch", env={"GRIDWATCH_DB_URL": proxied_url})
     p.wait_assigned([worker], "clues", 2)
     publisher = Publisher(broker.url, p.prefix)
-    sent: set[str] = set()
-    acked: set[str] = set()
-    failed: list[BaseException] = []
-    stop = threading.Event()
-
-    def produce() -> None:
-        i = 0
-        while not stop.is_set():
-            ref = f"clue {i}"
-            sent.add(ref)
-            fut = publisher.send(CLUES, "g001", clue(i))
-            fut.add_callback(lambda _meta, ref=ref: acked.add(ref))
-            fut.add_errback(failed.append)
-            i += 1
-            time.sleep(0.1)
 
     def tasks() -> int:
         return int(p.sql("SELECT count(*) FROM tasks")[0][0])
@@ -66,8 +48,8 @@ def test_sql_outage_loses_and_doubles_no_clue(
     def step_failures() -> float:
         return worker.metric("gridwatch_step_failures_total", topic="events")
 
-    producer = threading.Thread(target=produce, daemon=True)
-    producer.start()
+    stream = ClueStream(publisher, 0.1).start()
+    sent, acked, failed = stream.sent, stream.acked, stream.failed
     try:
         wait_for(lambda: tasks() >= 10, 60, "tasks before the outage", on_timeout=p.tail_logs)
         acked_before = len(acked)
@@ -81,8 +63,7 @@ def test_sql_outage_loses_and_doubles_no_clue(
             proxy.restore()
         time.sleep(3)  # clues sent after the outage, too
     finally:
-        stop.set()
-        producer.join()
+        stream.stop()
         publisher.flush(timeout=60)
         publisher.close()
     assert not failed, f"publisher gave up on records: {failed[:3]}"
