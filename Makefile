@@ -1,29 +1,54 @@
 # The README's two commands live here so CI and people run exactly the same thing.
+# Every target runs in one virtual environment holding exactly the set pinned in uv.lock:
+# the active one ($VIRTUAL_ENV) when there is one, else .venv in this checkout.
 PYTHON ?= python3
-PIP ?= $(PYTHON) -m pip
+VENV ?= $(or $(VIRTUAL_ENV),$(CURDIR)/.venv)
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+BIN := $(VENV)/bin
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo lint test test-fast
+.PHONY: install install-runtime demo lint docs test test-fast test-deps lock upgrade
 
-install:
-	$(PIP) install -q -e ".[dev]"
+# uv is bootstrapped into the environment itself (the lock pins the same version, so a sync keeps it).
+$(UV):
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q uv==$(UV_VERSION)
 
-demo: install
-	gridwatch demo
+# Exactly the locked set, runtime and dev; --locked fails when pyproject.toml and uv.lock disagree.
+install: $(UV)
+	$(UV) sync --locked --extra dev --quiet
+
+install-runtime: $(UV)
+	$(UV) sync --locked --quiet
+
+demo: install-runtime
+	$(BIN)/gridwatch demo
+
+# Rewrites uv.lock with the newest versions pyproject.toml allows (then run `make test`).
+upgrade: $(UV)
+	$(UV) lock --upgrade
+
+lock: $(UV)
+	$(UV) lock
 
 lint:
-	ruff check .
-	ruff format --check .
-	mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+docs:
+	$(BIN)/python scripts/gen_docs.py --check
+	$(BIN)/mkdocs build --strict --quiet --site-dir build/site
 
 # Lint first, then the fast pure tests, then everything else (real ONNX, SQL, Redis, broker, browser).
 test: test-deps install lint
-	$(PYTHON) -m pytest tests/unit -q
-	$(PYTHON) -m pytest tests -q --ignore=tests/unit
+	$(BIN)/python -m pytest tests/unit -q
+	$(BIN)/python -m pytest tests -q --ignore=tests/unit
 
-test-fast: lint
-	$(PYTHON) -m pytest tests/unit -q
+test-fast: install lint
+	$(BIN)/python -m pytest tests/unit -q
 
 # System packages pip cannot install (chromium for the browser tests, CJK font, poppler); idempotent.
-.PHONY: test-deps
 test-deps:
 	bash scripts/test-deps.sh

@@ -24,7 +24,10 @@ SAMPLE = ROOT / "configs" / "zhongliangshan"
 MEDIA = ROOT / "media"
 VTEST = MEDIA / "vtest.avi"
 PG_ADMIN = os.environ.get("GRIDWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("GRIDWATCH_TEST_REDIS", "redis://127.0.0.1:6379/15")
+# Tests flush the Redis database they use, so by default they start their own embedded Valkey and
+# never touch a server someone else uses. GRIDWATCH_TEST_REDIS=redis://host:port/N points them at
+# a database of a running server instead: one the tests own, as it is emptied before each test.
+REDIS_URL = os.environ.get("GRIDWATCH_TEST_REDIS")
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +66,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The machine's Redis (a spare database) when it answers, else an embedded Valkey."""
-    try:
+    """An embedded Valkey of the test session's own, or the database GRIDWATCH_TEST_REDIS names."""
+    if REDIS_URL:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
         yield REDIS_URL
         return
-    except redis.ConnectionError:
-        pass
     server = EmbeddedRedis(tmp_path_factory.mktemp("valkey")).start()
     yield server.url
     server.stop()

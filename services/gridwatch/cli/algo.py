@@ -16,7 +16,6 @@ from gridwatch.config.errors import ConfigError
 
 app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
 out = Console()
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _flat(doc: str | None) -> str:
@@ -119,14 +118,23 @@ def eval_cmd(
 def new(
     name: str,
     title: Annotated[str, typer.Option(help="Display name (zh-CN).")] = "",
+    root: Annotated[
+        Path, typer.Option(help="Checkout of gridwatch to write into (default: this directory).")
+    ] = Path("."),
 ) -> None:
     """Scaffold a new algorithm: module (config schema + card) and a unit test. Register it in
     algorithms/registry.py, or from another package under the `gridwatch.algorithms` entry
     point group."""
     from gridwatch.algorithms.scaffold import scaffold
 
-    for path in scaffold(name, ROOT, title):
-        out.print(f"wrote {path.relative_to(ROOT)}")
+    if not (root / "services/gridwatch/algorithms").is_dir():
+        err.print(
+            f"[red]{root.resolve()} is not a gridwatch checkout "
+            "(no services/gridwatch/algorithms)[/red]"
+        )
+        raise typer.Exit(2)
+    for path in scaffold(name, root, title):
+        out.print(f"wrote {path}")
 
 
 @app.command("compare")

@@ -17,12 +17,13 @@ from gridwatch.config.settings import Settings
 from gridwatch.domain.detections import check_scales
 from gridwatch.domain.tasks import Actor
 from gridwatch.ops.users import actor_of
+from gridwatch.resources import sample_district
 from gridwatch.runtime.clock import utc_now
 from gridwatch.store.repository import Store, sqlite_url
 
 # Soft wrap: a `file:line: field: message` line must stay one line, whatever the terminal width.
 err = Console(stderr=True, soft_wrap=True)
-SAMPLE_CONFIG = Path(__file__).resolve().parents[3] / "configs" / "zhongliangshan"
+SAMPLE_CONFIG = sample_district()
 
 
 def district_or_exit(directory: Path) -> District:

@@ -16,10 +16,11 @@ from gridwatch.config.loader import load_district
 from gridwatch.config.schema import District
 from gridwatch.config.settings import Settings
 from gridwatch.ops.users import create_demo_accounts, demo_accounts
+from gridwatch.resources import sample_district
 from gridwatch.runtime.clock import utc_now
 from gridwatch.runtime.embedded import EmbeddedRuntime, open_services
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "configs" / "zhongliangshan"
+DEFAULT_CONFIG = sample_district()
 DEMO_PASSWORD = "gridwatch"
 
 console = Console(stderr=True)

@@ -16,6 +16,7 @@ from rich.table import Table
 from gridwatch.config.settings import Settings
 from gridwatch.ingest.dead_letters import DeadLetters
 from gridwatch.ingest.loopback import LoopbackCameras
+from gridwatch.resources import resource
 from gridwatch.store.hot_state import HotState
 from gridwatch.streams.topics import DEAD_LETTERS
 
@@ -87,7 +88,7 @@ def _kafka_dead_letters(limit: int, as_json: bool) -> None:
 @app.command("loopback")
 def loopback(
     video: Annotated[Path, typer.Option(help="Video whose frames are served.")] = Path(
-        "media/vtest.avi"
+        resource("media", "vtest.avi")
     ),
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8090,
     fps: Annotated[float, typer.Option(help="MJPEG frames/s.")] = 5.0,

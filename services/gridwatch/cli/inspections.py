@@ -19,11 +19,12 @@ from gridwatch.config.settings import Settings
 from gridwatch.enforcement.enterprises import GRADES
 from gridwatch.enforcement.inspection_kpis import inspection_kpis
 from gridwatch.enforcement.inspection_plan import InspectionPlan, PlanError, plan_month
+from gridwatch.resources import sample_district
 from gridwatch.runtime.clock import utc_now
 from gridwatch.store.enforcement_repository import EnforcementStore, PlanConflict
 from gridwatch.store.repository import Store, sqlite_url
 
-DEFAULT_CONFIG = Path(__file__).resolve().parents[3] / "configs" / "zhongliangshan"
+DEFAULT_CONFIG = sample_district()
 
 app = typer.Typer(
     help="Credit-graded supervision (信用分级分类监管): monthly inspection plans with joint "

@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 from typing import Literal, cast, get_args
 
-MODELS_DIR = Path(__file__).resolve().parents[3] / "models"
+from gridwatch.resources import resource
+
+MODELS_DIR = resource("models")
 
 Family = Literal["nanodet", "centernet", "yolov5", "yolov8"]
 FAMILIES: tuple[str, ...] = get_args(Family)
