@@ -165,8 +165,28 @@ def model_tables(
 
 def configuration() -> dict[str, str]:
     from gridwatch.config.json_schema import district_files, file_schema
+    from gridwatch.config.settings import Settings
 
-    body: list[str] = []
+    settings = Settings.model_json_schema()["properties"]
+    body = ["## Process settings {#settings}", ""]
+    body += [
+        "Where the services are, from the environment (`GRIDWATCH_` + the name in capitals); "
+        "the same for every command and worker. All optional.",
+        "",
+    ]
+    body += table(
+        ["variable", "type", "default", "meaning"],
+        [
+            [
+                f"`GRIDWATCH_{name.upper()}`",
+                type_text(prop, str.lower),
+                code(prop["default"]) if prop.get("default") is not None else "unset",
+                prop.get("description", ""),
+            ]
+            for name, prop in settings.items()
+        ],
+    )
+    body += ["", "## District files {#files}", ""]
     out: dict[str, str] = {}
     files = district_files()
     body += table(
@@ -189,7 +209,8 @@ def configuration() -> dict[str, str]:
         body += [f"## `{path}` {{#{key}}}", ""]
         body += model_tables(schema, lambda name, k=key: f"{k}-{name.lower()}")
     intro = (
-        "Every file of a district directory (`configs/<district>/`), field by field, from the "
+        "The process settings and every file of a district directory (`configs/<district>/`), "
+        "field by field, from the "
         "JSON Schema of the pydantic models that `gridwatch check-config` and every runtime "
         "validate with. `gridwatch config schema [--file KEY]` prints the same schema; the "
         "`schemas/` files next to this page are it, for editors (for example "
