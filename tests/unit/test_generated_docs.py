@@ -97,3 +97,36 @@ def test_every_command_the_docs_mention_exists() -> None:
                 wrong.append(f"{where}: gridwatch {' '.join(words)}")
     assert mentions, "no command found in the docs: the pattern is broken"
     assert wrong == []
+
+
+# A file the docs name in code (`domain/tasks.py`, `plans.yaml`, `tests/kafka/…`), looked up where
+# such names are meant: the checkout, the package and its subpackages, the test folders, a district.
+FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[a-z_][\w.-]*\.(?:py|md|yaml|sh|toml|json))\b")
+EXAMPLES = {"pw.txt", "day.jsonl", "requests.csv"}  # files of a reader's own, in examples
+
+
+def _places() -> list[Path]:
+    package = ROOT / "services" / "gridwatch"
+    return [
+        ROOT,
+        ROOT / "services",
+        package,
+        *[p for p in package.iterdir() if p.is_dir()],
+        *[p for p in (ROOT / "tests").iterdir() if p.is_dir()],
+        ROOT / "configs",
+        ROOT / "configs" / "zhongliangshan",
+        ROOT / "docs" / "reference",
+    ]
+
+
+def test_every_file_the_docs_name_exists() -> None:
+    places = _places()
+    wrong = []
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
+        if "reference" in path.relative_to(ROOT).parts:
+            continue  # generated from the code itself
+        for block in CODE.findall(path.read_text(encoding="utf-8")):
+            for name in set(FILE.findall(block)) - EXAMPLES:
+                if not any((p / name).exists() for p in [path.parent, *places]):
+                    wrong.append(f"{path.relative_to(ROOT)}: {name}")
+    assert sorted(wrong) == []

@@ -1,8 +1,9 @@
 """The one registry of topic names and their typed codecs (JSON, UTF-8).
 
 Every message is a pydantic model serialised with `model_dump_json`; any Kafka client can read
-them (see the README's topic table). Keys are the device id as UTF-8 (tasks: the task id), so
-one device's frames, findings and events keep their order on one partition.
+them (docs/reference/topics.md is generated from this module). Keys are the device id as UTF-8
+(tasks: the task id), so one device's frames, findings and events keep their order on one
+partition.
 """
 
 from __future__ import annotations
