@@ -301,7 +301,8 @@ def metrics() -> dict[str, str]:
     return {f"{REFERENCE}/metrics.md": page("Metrics reference", intro, body)}
 
 
-def _ops_app() -> Any:
+def _ops_app(scratch: Path) -> Any:
+    """The ops app as `gridwatch demo` builds it, on the minimal district; nothing is served."""
     from gridwatch.config.loader import load_district
     from gridwatch.ops.app import create_app
     from gridwatch.ops.context import OpsContext
@@ -310,7 +311,7 @@ def _ops_app() -> Any:
     from gridwatch.store.repository import Store
 
     district = load_district(resource("configs", "minimal"))
-    evidence = EvidenceStore(Path(tempfile.mkdtemp(prefix="gridwatch-docs-")))
+    evidence = EvidenceStore(scratch / "evidence")
     return create_app(OpsContext(district, Store("sqlite://"), evidence))
 
 
@@ -352,13 +353,14 @@ def http_api() -> dict[str, str]:
             elif hasattr(r, "original_router"):  # an included router (FastAPI ≥ 0.160)
                 yield from api_routes(r.original_router.routes)
 
-    app = _ops_app()
-    document = app.openapi()
-    required = {
-        (method.lower(), r.path): _required(r)
-        for r in api_routes(app.routes)
-        for method in r.methods
-    }
+    with tempfile.TemporaryDirectory(prefix="gridwatch-docs-") as scratch:
+        app = _ops_app(Path(scratch))
+        document = app.openapi()
+        required = {
+            (method.lower(), r.path): _required(r)
+            for r in api_routes(app.routes)
+            for method in r.methods
+        }
     rows = []
     for path, operations in document["paths"].items():
         for method, op in operations.items():
