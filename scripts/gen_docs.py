@@ -76,7 +76,7 @@ def type_text(prop: Json, anchor: Callable[[str], str]) -> str:
     if "const" in prop:
         return code(prop["const"])
     if "enum" in prop:
-        return " \\| ".join(code(v) for v in prop["enum"])
+        return " | ".join(code(v) for v in prop["enum"])
     for key in ("anyOf", "oneOf"):
         if key in prop:
             parts = [type_text(p, anchor) for p in prop[key] if p.get("type") != "null"]
