@@ -8,6 +8,8 @@ handles it on the phone), and its events wait for the duty officer's confirmatio
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import socket
 import threading
@@ -45,6 +47,26 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 PASSWORD = "e2e-pass-123"
 DESKTOP = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
+# With GRIDWATCH_SCREENSHOTS=1 these test pictures are also saved, small, as the user guides'
+# screenshots (docs/guides/): test picture name → docs/assets/screenshots/<name>.png.
+DOC_SHOTS = ROOT / "docs" / "assets" / "screenshots"
+FOR_DOCS = {
+    "pages/ops-wall-1920x1080": "ops-wall",
+    "pages/ops-tasks-1920x1080": "ops-tasks",
+    "pages/ops-task-1920x1080": "ops-task",
+    "pages/ops-map-1920x1080": "ops-map",
+    "pages/ops-devices-1920x1080": "ops-devices",
+    "pages/ops-kpis-1920x1080": "ops-kpis",
+    "pages/ops-plans-1920x1080": "ops-plans",
+    "pages/ops-emergency-1920x1080": "ops-emergency",
+    "pages/field-inbox-390x844": "field-inbox",
+    "pages/field-task-390x844": "field-task",
+    "pages/field-emergencies-390x844": "field-emergencies",
+    "pages/field-clue-filled-390x844": "field-clue",
+    "05-phone-feedback": "field-feedback",
+}
+DOC_WIDTH = 1280  # desktop pictures shrink to this; phone pictures to the phone's CSS width
+DOC_COLOURS = 128  # a palette PNG of a web page stays readable and small
 
 
 def e2e_district_dir(target: Path) -> Path:
@@ -170,7 +192,26 @@ def sign_in(page: Any, user: str, password: str = PASSWORD) -> None:
 
 
 def shot(page: Any, name: str, *, full_page: bool = False) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    """A picture for people to look at after the run (test-artifacts/e2e/NAME.png), and, with
+    GRIDWATCH_SCREENSHOTS=1, the documentation's copy when NAME is one of FOR_DOCS."""
     path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page)
+    if os.environ.get("GRIDWATCH_SCREENSHOTS") == "1" and name in FOR_DOCS:
+        save_for_docs(page.screenshot(), page.viewport_size["width"], FOR_DOCS[name])
+    return path
+
+
+def save_for_docs(png: bytes, css_width: int, name: str) -> Path:
+    """What the viewport shows, at CSS pixels (at most DOC_WIDTH wide), as a palette PNG."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width = min(DOC_WIDTH, css_width)
+    height = round(image.height * width / image.width)
+    image = image.resize((width, height), Image.Resampling.LANCZOS)
+    small = image.quantize(colors=DOC_COLOURS, dither=Image.Dither.NONE)
+    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+    path = DOC_SHOTS / f"{name}.png"
+    small.save(path, optimize=True)
     return path

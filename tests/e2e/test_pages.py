@@ -1,5 +1,6 @@
 """Every page at 1920×1080 and at 390×844: renders its data, raises no script error, has no
-sideways scrolling, in zh-CN and in English. Screenshots go to test-artifacts/e2e/pages/."""
+sideways scrolling, in zh-CN and in English. Screenshots go to test-artifacts/e2e/pages/ (and,
+with GRIDWATCH_SCREENSHOTS=1, the user guides' ones to docs/assets/screenshots/)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from gridwatch.domain.tasks import Action, Actor, Role
 from gridwatch.runtime.clock import utc_now
 from gridwatch.store.silences import Silences
 from tests.conftest import MEDIA, VTEST
-from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, Site, new_page, sign_in
+from tests.e2e.conftest import DESKTOP, PHONE, Site, new_page, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -150,8 +151,7 @@ def visit(page: Any, name: str, url: str, ready: str, size: str) -> None:
     page.wait_for_selector(ready)
     page.wait_for_timeout(400)  # pictures and charts settle
     assert no_sideways_scroll(page), f"{url} scrolls sideways at {size}"
-    (ARTIFACTS / "pages").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "pages" / f"{name}-{size}.png"), full_page=True)
+    shot(page, f"pages/{name}-{size}", full_page=True)
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("1920x1080", DESKTOP), ("390x844", PHONE)])
@@ -195,10 +195,10 @@ def test_a_grid_leader_reports_a_clue_with_photo_and_place(browser: Any, seeded:
     page.set_input_files("input[name=photo]", str(MEDIA / "dog.jpg"))
     page.locator("svg.minimap polygon").click()  # the middle of the leader's grid
     page.wait_for_selector("circle.pick:not(.hidden)")
-    page.screenshot(path=str(ARTIFACTS / "pages" / "field-clue-filled-390x844.png"))
+    shot(page, "pages/field-clue-filled-390x844")
     page.click("#send")
     page.wait_for_selector("#done:not(.hidden)")
-    page.screenshot(path=str(ARTIFACTS / "pages" / "field-clue-sent-390x844.png"))
+    shot(page, "pages/field-clue-sent-390x844")
     clue = [e for e in seeded.store.list_events(limit=50) if e.reporter == "gl001"]
     assert len(clue) == 1 and clue[0].grid == "g001" and clue[0].source == "grid_leader"
     assert clue[0].evidence_path and clue[0].evidence_path.startswith("photos/gl001/")
@@ -217,5 +217,5 @@ def test_pages_switch_to_english(browser: Any, seeded: Site):
     page.goto("/ops/wall")  # the choice sticks
     page.wait_for_selector("article.alert")
     assert page.locator("h1").inner_text() == "Live alert wall"
-    page.screenshot(path=str(ARTIFACTS / "pages" / "ops-wall-en-1920x1080.png"))
+    shot(page, "pages/ops-wall-en-1920x1080")
     assert page.js_errors == []

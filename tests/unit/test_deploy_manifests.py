@@ -3,12 +3,14 @@ the topic registry (names, partitions), the GRIDWATCH_* settings and the worker 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from gridwatch.config.settings import Settings
+from gridwatch.resources import resource
 from gridwatch.streams import metrics
 from gridwatch.streams.topics import TOPICS
 
@@ -99,3 +101,16 @@ def test_k8s_autoscales_on_consumer_lag_up_to_the_partition_count() -> None:
         assert m["external"]["metric"]["name"] == lag_metric
         topic = m["external"]["metric"]["selector"]["matchLabels"]["topic"]
         assert h["spec"]["maxReplicas"] <= partitions[topic], "idle workers beyond partitions"
+
+
+def test_the_image_installs_the_wheel_and_k8s_names_districts_it_carries() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir -e" not in dockerfile, "an editable install needs the source"
+    assert "uv export --frozen" in dockerfile, "the image must hold the locked versions"
+    assert "resources_root()" in dockerfile and "/app" in dockerfile  # /app → bundled resources
+    named = set()
+    for path in (DEPLOY / "k8s").glob("*.yaml"):
+        named |= set(re.findall(r"/app/configs/([\w.-]+)", path.read_text()))
+    assert named, "k8s names no district"
+    for district in named:
+        assert resource("configs", district).is_dir(), f"/app/configs/{district} is not bundled"

@@ -31,6 +31,11 @@ COMMANDS: dict[str, Entry] = {
         "check_config",
         "Validate a district config directory and print what it holds.",
     ),
+    "config": Entry(
+        "config_schema",
+        "app",
+        "District config files: their JSON Schema, for editors and for the reference docs.",
+    ),
     "plans": Entry("plans", "app", "Dispatch plans (分拨预案): routing questions and coverage."),
     "report": Entry(
         "report", "app", "KPIs, league tables (赛马比拼), supervision lists and event exports."

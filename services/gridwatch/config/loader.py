@@ -36,7 +36,7 @@ from gridwatch.config.yaml_lines import (
     load_yaml,
 )
 
-FILES = {
+FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "organisation": ("organisation.yaml", Organisation),
     "devices": ("devices.yaml", DevicesFile),
     "algorithms": ("algorithms.yaml", AlgorithmsFile),

@@ -640,7 +640,11 @@ class Route(Strict):
         title="Continue",
         description="Keep matching siblings after this route matched.",
     )
-    routes: list[Route] = Field(default_factory=list, title="Child routes", description="")
+    routes: list[Route] = Field(
+        default_factory=list,
+        title="Child routes",
+        description="Tried in order after this route matched; they inherit its settings.",
+    )
     duty_items: list[str] = Field(
         default_factory=list,
         title="Duty items",
@@ -748,7 +752,9 @@ class EmergencyPlan(Strict):
 
 
 class EmergencyPlansFile(Strict):
-    emergency_plans: list[EmergencyPlan] = Field(title="Emergency plans", description="")
+    emergency_plans: list[EmergencyPlan] = Field(
+        title="Emergency plans", description="Digital emergency plans (数字化预案) of the district."
+    )
 
 
 # --------------------------------------------------------------------------- whole district

@@ -47,7 +47,7 @@ def check_frame(frame: object) -> np.ndarray:
 # of media/licenseplate_motion.jpg 0.11 as a car at full size and 0.65 at half size. Such an
 # object is what stands still long enough to matter (parking, lane occupation), so each camera
 # gets the extra pass every `close_look_s` seconds, not on every frame: on every frame it halved
-# the district's capacity (benchmarks/RESULTS.md).
+# the district's capacity (docs/benchmarks.md).
 DEFAULT_SCALES = (1.0, 0.5)
 DEFAULT_CLOSE_LOOK_S = 10.0
 

@@ -68,7 +68,11 @@ class DocumentSettings(BaseModel):
     timezone: str = Field(
         "Asia/Shanghai", title="Time zone", description="Dates and times on documents."
     )
-    numbering: Numbering = Field(default_factory=Numbering, title="Numbering", description="")
+    numbering: Numbering = Field(
+        default_factory=Numbering,
+        title="Numbering",
+        description="How document numbers (文书编号) are written, per kind and year.",
+    )
     review_body: str = Field(
         "上一级人民政府", title="Review body", description="行政复议机关 named on decisions."
     )
@@ -127,10 +131,14 @@ class EnforcementFile(BaseModel):
     model_config = _STRICT
 
     documents: DocumentSettings = Field(
-        default_factory=DocumentSettings, title="Documents", description=""
+        default_factory=DocumentSettings,
+        title="Documents",
+        description="Enforcement documents: issuer, time zone, numbering, review body, court.",
     )
     inspections: InspectionPolicy = Field(
-        default_factory=InspectionPolicy, title="Inspections", description=""
+        default_factory=InspectionPolicy,
+        title="Inspections",
+        description="Credit-graded inspection policy (双随机、一公开): draws and visits per grade.",
     )
     officers: list[Officer] = Field(
         default_factory=list, title="Officers", description="Enforcement officers (执法人员)."

@@ -13,6 +13,7 @@ from gridwatch.config.loader import load_district
 from gridwatch.config.settings import Settings
 from gridwatch.ops.app import create_app
 from gridwatch.ops.context import OpsContext
+from gridwatch.resources import sample_district
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.hot_state import HotState
 from gridwatch.store.repository import Store
@@ -22,7 +23,7 @@ def app_from_env() -> FastAPI:
     settings = Settings()
     if settings.db_url is None or settings.redis_url is None:
         raise ValueError("GRIDWATCH_DB_URL and GRIDWATCH_REDIS_URL must name the workers' services")
-    config = Path(os.environ.get("GRIDWATCH_CONFIG", "configs/zhongliangshan"))
+    config = Path(os.environ.get("GRIDWATCH_CONFIG") or sample_district())
     store = Store(settings.db_url)
     store.migrate()
     evidence = EvidenceStore(settings.data_dir.resolve() / "evidence")

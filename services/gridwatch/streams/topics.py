@@ -1,8 +1,9 @@
 """The one registry of topic names and their typed codecs (JSON, UTF-8).
 
 Every message is a pydantic model serialised with `model_dump_json`; any Kafka client can read
-them (see the README's topic table). Keys are the device id as UTF-8 (tasks: the task id), so
-one device's frames, findings and events keep their order on one partition.
+them (docs/reference/topics.md is generated from this module). Keys are the device id as UTF-8
+(tasks: the task id), so one device's frames, findings and events keep their order on one
+partition.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class FrameMessage(Message):
         extra="forbid", frozen=True, ser_json_bytes="base64", val_json_bytes="base64"
     )
 
-    device_id: str
+    device_id: str = Field(description="The camera; also the record key.")
     seq: int = Field(ge=0, description="Frame number at the source.")
     at: datetime = Field(description="Device time: when the picture was taken.")
     received_at: datetime = Field(description="When ingest read it; staleness is judged by it.")
@@ -63,11 +64,11 @@ class FrameMessage(Message):
 class ReadingMessage(Message):
     """One IoT sensor reading."""
 
-    device_id: str
-    quantity: str
-    value: float
-    unit: str
-    at: datetime
+    device_id: str = Field(description="The sensor; also the record key.")
+    quantity: str = Field(description="What it measures: water_level, water_quality, rainfall.")
+    value: float = Field(description="The reading, in `unit`.")
+    unit: str = Field(description="The sensor's configured unit (m, NTU, mm/h …).")
+    at: datetime = Field(description="Device time of the reading (receive time if it sent none).")
 
     @classmethod
     def of(cls, r: Reading) -> ReadingMessage:
@@ -83,21 +84,25 @@ Box = tuple[float, float, float, float]
 class FindingMessage(Message):
     """What an algorithm found; its id derives from device, algorithm, incident and start."""
 
-    device_id: str
-    algorithm: str
-    event_type: str
-    incident_key: str
-    started_at: datetime
-    observed_at: datetime
-    confidence: float
-    mode: Literal["live", "shadow"] = "live"
-    box: Box | None = None
-    zone_id: str | None = None
-    class_name: str | None = None
-    value: float | None = None
-    model_version: str | None = None
-    evidence_path: str | None = None
-    summary: str = ""
+    device_id: str = Field(description="The device; also the record key.")
+    algorithm: str = Field(description="Id of the algorithm that found it.")
+    event_type: str = Field(description="The event type it reports.")
+    incident_key: str = Field(description="Which incident of the device it belongs to.")
+    started_at: datetime = Field(description="When the incident started (device time).")
+    observed_at: datetime = Field(description="The frame or reading it was found on.")
+    confidence: float = Field(description="Detector score of the object (1.0 for sensors).")
+    mode: Literal["live", "shadow"] = Field(
+        "live", description="shadow: recorded for comparison, never dispatched."
+    )
+    box: Box | None = Field(None, description="x1, y1, x2, y2 in frame pixels; sensors: null.")
+    zone_id: str | None = Field(None, description="The camera zone it is in.")
+    class_name: str | None = Field(None, description="COCO class of the object.")
+    value: float | None = Field(None, description="The sensor value that alerted.")
+    model_version: str | None = Field(None, description="Detector model, name@sha256 prefix.")
+    evidence_path: str | None = Field(
+        None, description="Key of the evidence picture (box and zone drawn) in the evidence store."
+    )
+    summary: str = Field("", description="One line for people: what, where, how long.")
 
     @classmethod
     def of(cls, f: Finding) -> FindingMessage:
@@ -110,27 +115,30 @@ class FindingMessage(Message):
 class EventMessage(Message):
     """An event entering the dispatch chain; `hold` leaves its case for the desk to review."""
 
-    event_id: str
-    event_type: str
-    source: Source
-    occurred_at: datetime
-    grid: str
-    community: str
-    severity: Severity
-    title: str
-    scene: str | None = None
-    device_id: str | None = None
-    algorithm: str | None = None
-    confidence: float | None = None
-    description: str = ""
-    evidence_path: str | None = None
-    model_version: str | None = None
-    finding_id: str | None = None
-    box: Box | None = None
-    zone_id: str | None = None
-    reporter: str | None = None
-    extra: dict[str, str] = Field(default_factory=dict)
-    hold: bool = False
+    event_id: str = Field(description="Derived from its content: a redelivery has the same id.")
+    event_type: str = Field(description="An algorithm's or a reported event type.")
+    source: Source = Field(description="Where it came from.")
+    occurred_at: datetime = Field(description="When it happened (an incident: when it started).")
+    grid: str = Field(description="The grid it is in.")
+    community: str = Field(description="The grid's community.")
+    severity: Severity = Field(description="From the algorithm or the report.")
+    title: str = Field(description="Display name of the event type.")
+    scene: str | None = Field(None, description="Smart scene of the device, if any.")
+    device_id: str | None = Field(None, description="The device (AI events); the record key.")
+    algorithm: str | None = Field(None, description="The algorithm (AI events).")
+    confidence: float | None = Field(None, description="Detector score (AI events).")
+    description: str = Field("", description="What was seen: the finding's summary or the report.")
+    evidence_path: str | None = Field(None, description="Key of the evidence picture or photo.")
+    model_version: str | None = Field(None, description="Detector model (AI events).")
+    finding_id: str | None = Field(None, description="The finding it came from (AI events).")
+    box: Box | None = Field(None, description="x1, y1, x2, y2 in frame pixels (AI events).")
+    zone_id: str | None = Field(None, description="The camera zone (AI events).")
+    reporter: str | None = Field(None, description="User id of whoever reported it (people).")
+    extra: dict[str, str] = Field(
+        default_factory=dict,
+        description="Source-specific labels (an inspection finding: enterprise and visit).",
+    )
+    hold: bool = Field(False, description="The case waits for the desk's review before dispatch.")
 
     @classmethod
     def of(cls, e: Event, *, hold: bool = False) -> EventMessage:
@@ -149,15 +157,15 @@ class EventMessage(Message):
 class TaskMessage(Message):
     """A task's state after a step of its lifecycle (opened, merged, suppressed …)."""
 
-    task_id: str
-    event_id: str
-    state: str
-    grid: str
-    assignee: str | None
-    verifier: str | None
-    route_id: str | None
-    merged_into: str | None
-    at: datetime
+    task_id: str = Field(description="The task; also the record key.")
+    event_id: str = Field(description="The event that opened or joined it.")
+    state: str = Field(description="Its state in the case loop after this step.")
+    grid: str = Field(description="The grid it is in.")
+    assignee: str | None = Field(description="brigade, squad:<id> or grid_force:<community>.")
+    verifier: str | None = Field(description="Who verifies: grid_leader:<id> or brigade.")
+    route_id: str | None = Field(description="The dispatch plan's route that matched.")
+    merged_into: str | None = Field(description="The open case it joined (state merged).")
+    at: datetime = Field(description="When the step happened.")
 
     @classmethod
     def of(cls, t: Task, at: datetime) -> TaskMessage:
@@ -178,9 +186,9 @@ class ClueMessage(Message):
     """A grid leader's clue (线索上报) as the phone sent it, with who reported it."""
 
     reporter: str = Field(description="User id of the reporter.")
-    reporter_role: Role
+    reporter_role: Role = Field(description="The reporter's role.")
     reporter_grid: str | None = Field(None, description="The reporter's own grid.")
-    clue: ClueIn
+    clue: ClueIn = Field(description="The clue as the phone or the desk sent it.")
     photo: str | None = Field(None, description="Evidence key of an uploaded photo.")
 
     def actor(self) -> Actor:
@@ -193,12 +201,12 @@ class DeadLetter(Message):
     per field, as Kafka Connect's dead-letter queues do: any Kafka client can read and replay
     it without knowing an envelope."""
 
-    source_topic: str
-    source_partition: int
-    source_offset: int
+    source_topic: str = Field(description="Full name of the topic the record was on.")
+    source_partition: int = Field(description="Its partition (decimal text in the header).")
+    source_offset: int = Field(description="Its offset (decimal text in the header).")
     reason: str = Field(description="What was wrong, naming the field where one is to blame.")
     worker: str = Field(description="Consumer group, host and process id of the refusing worker.")
-    refused_at: datetime
+    refused_at: datetime = Field(description="When it was refused (UTC).")
 
     def headers(self) -> list[tuple[str, bytes]]:
         return [(k, str(v).encode()) for k, v in self.model_dump(mode="json").items()]
