@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,6 +13,9 @@ from rich.table import Table
 from gridwatch.algorithms.registry import plugin, plugins
 from gridwatch.cli.common import err, scales_or_exit
 from gridwatch.config.errors import ConfigError
+
+if TYPE_CHECKING:
+    from gridwatch.detect.engine import Detector
 
 app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
 out = Console()
@@ -66,8 +69,35 @@ def show(name: str) -> None:
 
 @app.command("eval")
 def eval_cmd(
-    name: str,
-    dataset: Annotated[Path, typer.Option(help="Directory holding labels.yaml.")],
+    name: Annotated[
+        str | None, typer.Argument(help="Algorithm to evaluate (or --all for every one).")
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every registered algorithm on datasets/<name>.")
+    ] = False,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(help="Set directory (labels.yaml, clips-*.yaml); default datasets/NAME."),
+    ] = None,
+    split: Annotated[
+        str, typer.Option(help="dev (tuned on), test (held out) or all clips of the set.")
+    ] = "all",
+    transform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--transform",
+            help="Apply to every clip's frames and labels (repeatable): mirror, dusk, "
+            "rain:SEED, jpeg:Q, scale:F.",
+        ),
+    ] = None,
+    transforms: Annotated[
+        str | None,
+        typer.Option(
+            "--transforms",
+            help="Robustness: also run the split with each of these (comma-separated, e.g. "
+            "mirror,dusk,jpeg:15,scale:0.5) and print recall per transform and its drop.",
+        ),
+    ] = None,
     model: Annotated[
         str, typer.Option(help="Detector model under models/ (nanodet, centernet).")
     ] = "nanodet",
@@ -78,23 +108,55 @@ def eval_cmd(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Run NAME with the real detector over a labelled set: precision, recall, F1, false
-    alarms per hour and cost per frame (format: datasets/README.md). Run it once per
-    `--model` to compare detectors on the same labels. A sensor algorithm replays the set's
-    labelled series of readings instead (no detector)."""
-    result: dict[str, Any]
+    """Run NAME with the real detector over its labelled set (format: datasets/README.md):
+    positives, tp, fp, fn, precision and recall with Wilson 95 % intervals, false alarms per
+    camera-hour with an exact Poisson interval and the hours measured, and cost per frame. A
+    figure with nothing behind it (no positive, no finding) reads "not measured". A sensor
+    algorithm replays the set's labelled series of readings instead (no detector; hours are
+    series-hours). Run it once per `--model` to compare detectors on the same labels."""
+    from gridwatch.cli.algo_eval import EvalRequest, print_table, run_many, run_one
+    from gridwatch.detect.labelled_set import SPLITS
+    from gridwatch.domain.clip_transforms import parse_transform
+
+    if every == (name is not None):
+        err.print("[red]give an algorithm NAME or --all, not both[/red]")
+        raise typer.Exit(2)
+    if split not in SPLITS:
+        err.print(f"[red]--split {split!r}: use dev, test or all[/red]")
+        raise typer.Exit(2)
+    held_out = tuple(t.strip() for t in (transforms or "").split(",") if t.strip())
     try:
-        if plugin(name).kind == "sensor":
-            from gridwatch.detect.evaluate_series import evaluate_series
+        for spec in (*(transform or []), *held_out):
+            parse_transform(spec)
+    except ValueError as e:
+        err.print(str(e), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    req = EvalRequest(
+        split=split,
+        transforms=tuple(transform or ()),
+        held_out=held_out,
+        detector=lambda: _detector(model, threads, scales),
+    )
+    if every:
+        failed: list[str] = []
 
-            result, title = evaluate_series(name, dataset).as_dict(), f"{name} on {dataset}"
+        def report(algo: str, message: str) -> None:
+            failed.append(algo)
+            err.print(f"{algo}: {message}", markup=False, highlight=False)
+
+        rows = run_many(sorted(plugins()), req, report)
+        if as_json:
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
         else:
-            from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
-            from gridwatch.detect.evaluate import evaluate
+            print_table(rows, out)
+        if failed:
+            raise typer.Exit(1)
+        return
+    assert name is not None
+    from gridwatch.cli.algo_eval import datasets_root
 
-            detector = shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
-            result = evaluate(name, dataset, detector).as_dict()
-            title = f"{name} on {dataset} with {model}"
+    try:
+        row = run_one(name, req, dataset or datasets_root() / name)
     except ConfigError as e:
         for issue in e.issues:
             err.print(str(issue), markup=False, highlight=False)
@@ -104,14 +166,15 @@ def eval_cmd(
         err.print(str(e).strip('"'), markup=False, highlight=False)
         raise typer.Exit(2) from None
     if as_json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(row, indent=2, ensure_ascii=False))
         return
-    table = Table(title=title)
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for k, v in result.items():
-        table.add_row(k, str(v))
-    out.print(table)
+    print_table([row], out)
+
+
+def _detector(model: str, threads: int, scales: str | None) -> Detector:
+    from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
+
+    return shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
 
 
 @app.command("new")
