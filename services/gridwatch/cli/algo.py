@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gridwatch.algorithms.registry import plugin, plugins
-from gridwatch.cli.common import err, scales_or_exit
+from gridwatch.cli.common import SAMPLE_CONFIG, err, scales_or_exit
 from gridwatch.config.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -79,6 +79,13 @@ def eval_cmd(
         Path | None,
         typer.Option(help="Set directory (labels.yaml, clips-*.yaml); default datasets/NAME."),
     ] = None,
+    datasets: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --all: the folder holding one set per algorithm (default: the "
+            "checkout's datasets/)."
+        ),
+    ] = None,
     split: Annotated[
         str, typer.Option(help="dev (tuned on), test (held out) or all clips of the set.")
     ] = "all",
@@ -118,8 +125,8 @@ def eval_cmd(
     from gridwatch.detect.labelled_set import SPLITS
     from gridwatch.domain.clip_transforms import parse_transform
 
-    if every == (name is not None):
-        err.print("[red]give an algorithm NAME or --all, not both[/red]")
+    if every == (name is not None) or (every and dataset) or (datasets and not every):
+        err.print("[red]give an algorithm NAME (and --dataset) or --all (and --datasets)[/red]")
         raise typer.Exit(2)
     if split not in SPLITS:
         err.print(f"[red]--split {split!r}: use dev, test or all[/red]")
@@ -144,7 +151,7 @@ def eval_cmd(
             failed.append(algo)
             err.print(f"{algo}: {message}", markup=False, highlight=False)
 
-        rows = run_many(sorted(plugins()), req, report)
+        rows = run_many(sorted(plugins()), req, report, datasets)
         if as_json:
             print(json.dumps(rows, indent=2, ensure_ascii=False))
         else:
@@ -175,6 +182,63 @@ def _detector(model: str, threads: int, scales: str | None) -> Detector:
     from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
 
     return shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
+
+
+@app.command("harvest")
+def harvest_cmd(
+    to: Annotated[Path, typer.Option(help="Dataset root: one set directory per algorithm.")],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Cases reported from (ISO date or time, local if no zone); default: "
+            "a day before until."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Reported before (exclusive); default: now.")
+    ] = None,
+    algorithm: Annotated[str | None, typer.Option(help="Only this algorithm's cases.")] = None,
+    split: Annotated[str, typer.Option(help="Split of the harvested clips: dev or test.")] = "dev",
+    config: Annotated[
+        Path, typer.Option("--config", help="District config (cameras' zones, time zone).")
+    ] = SAMPLE_CONFIG,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Runtime data directory (store, evidence pictures).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Export every AI case a verifier confirmed or rejected as a false alarm, reported in
+    [since, until), as labelled clips (format: datasets/README.md) under TO/<algorithm>/: the
+    frame the finding came from, its zone, and its box as an incident when confirmed (a false
+    alarm leaves the zone a negative). A new set gets a labels.yaml with the district's
+    parameters; an existing one a clips-harvested.yaml. Cases are those of the false-alarm KPI
+    (`gridwatch report kpis`), so the two count alike."""
+    from zoneinfo import ZoneInfo
+
+    from gridwatch.cli.common import district_or_exit, open_store, period
+    from gridwatch.config.settings import Settings
+    from gridwatch.detect.harvest import harvest
+    from gridwatch.store.evidence import EvidenceStore
+
+    if split not in ("dev", "test"):
+        err.print(f"[red]--split {split!r}: use dev or test[/red]")
+        raise typer.Exit(2)
+    district = district_or_exit(config)
+    start, end = period(since, until, ZoneInfo(district.plans.timezone))
+    store = open_store(data_dir)
+    evidence = EvidenceStore((data_dir or Settings().data_dir) / "evidence")
+    report = harvest(store, evidence, district, start, end, to, algorithm=algorithm, split=split)
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    out.print(
+        f"{sum(report.written.values())} clips written ({report.positives} confirmed, "
+        f"{report.negatives} false alarms), {report.already_there} already there"
+    )
+    for path in report.files:
+        out.print(f"  {path}")
+    for reason, n in report.skipped.items():
+        out.print(f"  skipped {n}: {reason}")
 
 
 @app.command("new")

@@ -39,7 +39,6 @@ class EvalRequest:
     split: SplitFilter = "all"
     transforms: tuple[str, ...] = ()  # applied to every clip
     held_out: tuple[str, ...] = ()  # robustness: each run on its own and compared
-    dataset: Path | None = None
     detector: Callable[[], Detector] | None = None
     _cache: dict[str, Detector] = field(default_factory=dict)
 
@@ -99,15 +98,19 @@ def _versus(spec: str, got: dict[str, Any], as_is: dict[str, Any]) -> dict[str, 
 
 
 def run_many(
-    names: Sequence[str], req: EvalRequest, on_error: Callable[[str, str], None]
+    names: Sequence[str],
+    req: EvalRequest,
+    on_error: Callable[[str, str], None],
+    root: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Every named algorithm on `datasets/<name>`: a set that is not there is "no set"; a set
-    that cannot be run is reported through `on_error` and gives an "error" row."""
+    """Every named algorithm on `<root>/<name>` (root: the checkout's datasets/): a set that is
+    not there is "no set"; a set that cannot be run is reported through `on_error` and gives an
+    "error" row."""
     from gridwatch.config.errors import ConfigError
 
     rows = []
     for name in names:
-        directory = datasets_root() / name
+        directory = (root or datasets_root()) / name
         if not (directory / "labels.yaml").exists():
             rows.append(empty_row(name, req.split, "no set"))
             continue
