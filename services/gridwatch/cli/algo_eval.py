@@ -140,7 +140,14 @@ def proportion(value: float | None, ci: Sequence[float] | None) -> str:
 def rate(value: float | None, ci: Sequence[float] | None) -> str:
     if value is None or ci is None:
         return NOT_MEASURED
-    return f"{value:.2g} [{ci[0]:.2g}–{ci[1]:.2g}]"
+    return f"{_short(value)} [{_short(ci[0])}–{_short(ci[1])}]"
+
+
+def _short(v: float) -> str:
+    """Two significant digits without an exponent: 160, 45, 5.5, 0.039, 0."""
+    if v >= 10:
+        return f"{v:.0f}"
+    return f"{v:.2g}" if v >= 0.001 or v == 0 else f"{v:.1e}"
 
 
 def _num(v: Any, fmt: str = "{}") -> str:
