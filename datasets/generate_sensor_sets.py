@@ -2,7 +2,9 @@
 
     python datasets/generate_sensor_sets.py
 
-Seeded: running it again rewrites the CSVs and labels.yaml files byte for byte. Every series
+Seeded: running it again rewrites the CSVs and labels.yaml files byte for byte. Each set holds
+`dev` series (the scenario tables below) and `test` series (other seeded draws of the same
+scenarios: `test_draw`). Every series
 is built from a scenario table (below): a clean signal (base level, daily cycle, the scenario's
 hydrograph, discharge or storm) plus the sensor's noise and faults. The labels are the
 scenarios a duty officer wants an alert for, with spans taken from the clean signal of the
@@ -50,6 +52,7 @@ class Built:
     rows: list[tuple[int, str]]
     events: list[Span] = field(default_factory=list)
     negatives: list[Span] = field(default_factory=list)
+    split: str = "dev"
 
 
 def _h(hours: float) -> int:
@@ -142,7 +145,7 @@ def build_water_level(spec: dict) -> Built:
     glitches: dict[int, float] = {}
     nans: set[int] = set()
     gaps: set[int] = set()
-    out = Built(spec["id"], "water_level", "m", [])
+    out = Built(spec["id"], "water_level", "m", [], split=spec.get("split", "dev"))
     floods = []
     for kind, at_h, p, note in spec["parts"]:
         i0 = _h(at_h)
@@ -264,7 +267,7 @@ def build_water_quality(spec: dict) -> Built:
     excess = [0.0] * n
     glitches: dict[int, float] = {}
     nans: set[int] = set()
-    out = Built(spec["id"], "water_quality", "NTU", [])
+    out = Built(spec["id"], "water_quality", "NTU", [], split=spec.get("split", "dev"))
     for kind, at_h, p, note in spec["parts"]:
         i0 = _h(at_h)
         if kind in ("discharge", "leak"):
@@ -379,7 +382,7 @@ def build_rainfall(spec: dict) -> Built:
     nans: set[int] = set()
     gaps: set[int] = set()
     heavy: list[tuple[int, int, str]] = []  # parts that should alert, checked on the sum
-    out = Built(spec["id"], "rainfall", "mm/h", [])
+    out = Built(spec["id"], "rainfall", "mm/h", [], split=spec.get("split", "dev"))
     for kind, at_h, p, note in spec["parts"]:
         i0 = _h(at_h)
         if kind == "cell":
@@ -438,6 +441,40 @@ def build_rainfall(spec: dict) -> Built:
     return out
 
 
+# ------------------------------------------------------------------------------ test split
+# The held-out `test` series: the same scenario kinds as the `dev` series above, drawn again from
+# other seeds: every part moves by up to 45 minutes and its size and duration change by up to
+# ±15 %, and the noise is new. Labels follow the clean signal as for `dev`, so a drawn flood that
+# no longer reaches the warning level is a negative. Rules are tuned on `dev` only.
+TEST_SEED_OFFSET = 5000
+SIZES = ("amp", "excess", "peak", "rate", "rise_h", "tau_h", "hours")
+WHOLE_SERIES = ("season", "drizzle", "fouling")
+
+
+def test_draw(spec: dict) -> dict:
+    rng = random.Random(spec["seed"] + TEST_SEED_OFFSET)
+    last_h = spec["days"] * 24 - 3.0
+    parts = []
+    for kind, at_h, p, note in spec["parts"]:
+        if kind not in WHOLE_SERIES:
+            at_h = round(min(last_h, max(0.0, at_h + rng.uniform(-0.75, 0.75))), 2)
+        drawn = dict(p)
+        for key in SIZES:
+            if key in drawn:
+                drawn[key] = round(drawn[key] * rng.uniform(0.85, 1.15), 3)
+        if "min" in drawn:
+            drawn["min"] = max(2, round(drawn["min"] * rng.uniform(0.85, 1.15)))
+        parts.append((kind, at_h, drawn, f"{note} (test draw)"))
+    prefix, number, rest = spec["id"].split("-", 2)
+    return {
+        **spec,
+        "id": f"{prefix}-t{number[1:]}-{rest}",
+        "seed": spec["seed"] + TEST_SEED_OFFSET,
+        "parts": parts,
+        "split": "test",
+    }
+
+
 # ---------------------------------------------------------------------------------- write
 HEADER = """\
 # Labelled synthetic series for {algorithm} ({title}). Written by datasets/generate_sensor_sets.py
@@ -449,6 +486,8 @@ HEADER = """\
 # alert for, from `start_s` (the condition begins) to `end_s` (it is over, plus {reaction} s to
 # react). `negatives` list the situations that must not alert, for the reader: unscored, every
 # finding outside an event is a false alarm. `params` are the algorithm's for the run.
+# `split`: dev series may be used to tune the rule; test series (other draws of the same
+# scenario kinds) are reported as they fall. `scene`: the gauge or probe.
 """
 
 
@@ -467,6 +506,8 @@ def write_set(root: Path, name: str, title: str, params: str, series: list[Built
             f.write("t_s,value\n")
             f.writelines(f"{t},{v}\n" for t, v in b.rows)
         lines.append(f"  - id: {b.id}\n    source: series/{b.id}.csv\n")
+        scene = "-".join(b.id.split("-", 2)[:2])  # the gauge or probe: wl-001, wl-t01
+        lines.append(f"    split: {b.split}\n    scene: {scene}\n    origin: synthetic\n")
         lines.append(f"    quantity: {b.quantity}\n    unit: {b.unit}\n")
         lines.append("    events:" + ("\n" if b.events else " []\n"))
         lines += [f"      - {_span(s)}\n" for s in b.events]
@@ -484,7 +525,8 @@ SETS: list[tuple[str, str, str, Callable[[dict], Built], list[dict]]] = [
 
 def main(root: Path = HERE) -> None:
     for name, title, params, build, specs in SETS:
-        write_set(root, name, title, params, [build(s) for s in specs])
+        drawn = [build(s) for s in specs] + [build(test_draw(s)) for s in specs]
+        write_set(root, name, title, params, drawn)
 
 
 if __name__ == "__main__":

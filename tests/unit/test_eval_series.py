@@ -14,6 +14,8 @@ params: {warning_m: 3.0, rise_m_per_h: 0.5, window_s: 900, release_s: 600}
 series:
   - id: river
     source: river.csv
+    split: dev
+    scene: river-gauge
     quantity: water_level
     unit: m
     events:
@@ -55,9 +57,14 @@ def test_a_second_finding_of_one_event_is_a_false_alarm(tmp_path: Path) -> None:
 
 
 def test_an_event_without_a_finding_is_a_miss(tmp_path: Path) -> None:
-    s = evaluate_series("water_level", write_set(tmp_path, ["2.000"] * 120)).score
+    result = evaluate_series("water_level", write_set(tmp_path, ["2.000"] * 120))
+    s = result.score
     assert (s.true_positives, s.false_positives, s.false_negatives) == (0, 0, 1)
-    assert s.precision == 1.0 and s.recall == 0.0
+    # No finding: precision is not measured (never 1.0), and F1 with it.
+    assert s.precision is None and s.recall == 0.0 and s.f1 is None
+    d = result.as_dict()
+    assert (d["precision"], d["precision_ci"], d["f1"]) == (None, None, None)
+    assert d["recall_ci"] == [0.0, 0.793] and d["false_alarms_ci"] == [0.0, 1.844]
 
 
 def test_a_vision_algorithm_or_a_bad_csv_is_refused(tmp_path: Path) -> None:

@@ -42,7 +42,8 @@ class AbandonedObject(StationaryInZone):
     quality: ClassVar[str] = (
         "datasets/abandoned_object (1 incident, 7 empty zones, 320 frames; dwell_s 60 there), "
         "`gridwatch algo eval abandoned_object --dataset datasets/abandoned_object`: nanodet "
-        "precision 1.0 (no finding), recall 0.0, F1 0.0, 0 false alarms/h (0.09 h). It misses "
+        "precision not measured (no finding), recall 0.0, F1 not measured, 0 false alarms/h "
+        "(0.09 h). It misses "
         "the only real left bag: a black holdall of about 35x15 px lying on the tarmac in "
         "vtest.avi, for which the detector gives no backpack/handbag/suitcase box on any of "
         "80 analysed frames. No alarm on litter, a tripod, beach toys or a motorcycle top box"

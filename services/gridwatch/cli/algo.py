@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from gridwatch.algorithms.registry import plugin, plugins
-from gridwatch.cli.common import err, scales_or_exit
+from gridwatch.cli.common import SAMPLE_CONFIG, err, scales_or_exit
 from gridwatch.config.errors import ConfigError
+
+if TYPE_CHECKING:
+    from gridwatch.detect.engine import Detector
 
 app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
 out = Console()
@@ -66,8 +69,42 @@ def show(name: str) -> None:
 
 @app.command("eval")
 def eval_cmd(
-    name: str,
-    dataset: Annotated[Path, typer.Option(help="Directory holding labels.yaml.")],
+    name: Annotated[
+        str | None, typer.Argument(help="Algorithm to evaluate (or --all for every one).")
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every registered algorithm on datasets/<name>.")
+    ] = False,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(help="Set directory (labels.yaml, clips-*.yaml); default datasets/NAME."),
+    ] = None,
+    datasets: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --all: the folder holding one set per algorithm (default: the "
+            "checkout's datasets/)."
+        ),
+    ] = None,
+    split: Annotated[
+        str, typer.Option(help="dev (tuned on), test (held out) or all clips of the set.")
+    ] = "all",
+    transform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--transform",
+            help="Apply to every clip's frames and labels (repeatable): mirror, dusk, "
+            "rain:SEED, jpeg:Q, scale:F.",
+        ),
+    ] = None,
+    transforms: Annotated[
+        str | None,
+        typer.Option(
+            "--transforms",
+            help="Robustness: also run the split with each of these (comma-separated, e.g. "
+            "mirror,dusk,jpeg:15,scale:0.5) and print recall per transform and its drop.",
+        ),
+    ] = None,
     model: Annotated[
         str, typer.Option(help="Detector model under models/ (nanodet, centernet).")
     ] = "nanodet",
@@ -78,23 +115,55 @@ def eval_cmd(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Run NAME with the real detector over a labelled set: precision, recall, F1, false
-    alarms per hour and cost per frame (format: datasets/README.md). Run it once per
-    `--model` to compare detectors on the same labels. A sensor algorithm replays the set's
-    labelled series of readings instead (no detector)."""
-    result: dict[str, Any]
+    """Run NAME with the real detector over its labelled set (format: datasets/README.md):
+    positives, tp, fp, fn, precision and recall with Wilson 95 % intervals, false alarms per
+    camera-hour with an exact Poisson interval and the hours measured, and cost per frame. A
+    figure with nothing behind it (no positive, no finding) reads "not measured". A sensor
+    algorithm replays the set's labelled series of readings instead (no detector; hours are
+    series-hours). Run it once per `--model` to compare detectors on the same labels."""
+    from gridwatch.cli.algo_eval import EvalRequest, print_table, run_many, run_one
+    from gridwatch.detect.labelled_set import SPLITS
+    from gridwatch.domain.clip_transforms import parse_transform
+
+    if every == (name is not None) or (every and dataset) or (datasets and not every):
+        err.print("[red]give an algorithm NAME (and --dataset) or --all (and --datasets)[/red]")
+        raise typer.Exit(2)
+    if split not in SPLITS:
+        err.print(f"[red]--split {split!r}: use dev, test or all[/red]")
+        raise typer.Exit(2)
+    held_out = tuple(t.strip() for t in (transforms or "").split(",") if t.strip())
     try:
-        if plugin(name).kind == "sensor":
-            from gridwatch.detect.evaluate_series import evaluate_series
+        for spec in (*(transform or []), *held_out):
+            parse_transform(spec)
+    except ValueError as e:
+        err.print(str(e), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    req = EvalRequest(
+        split=split,
+        transforms=tuple(transform or ()),
+        held_out=held_out,
+        detector=lambda: _detector(model, threads, scales),
+    )
+    if every:
+        failed: list[str] = []
 
-            result, title = evaluate_series(name, dataset).as_dict(), f"{name} on {dataset}"
+        def report(algo: str, message: str) -> None:
+            failed.append(algo)
+            err.print(f"{algo}: {message}", markup=False, highlight=False)
+
+        rows = run_many(sorted(plugins()), req, report, datasets)
+        if as_json:
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
         else:
-            from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
-            from gridwatch.detect.evaluate import evaluate
+            print_table(rows, out)
+        if failed:
+            raise typer.Exit(1)
+        return
+    assert name is not None
+    from gridwatch.cli.algo_eval import datasets_root
 
-            detector = shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
-            result = evaluate(name, dataset, detector).as_dict()
-            title = f"{name} on {dataset} with {model}"
+    try:
+        row = run_one(name, req, dataset or datasets_root() / name)
     except ConfigError as e:
         for issue in e.issues:
             err.print(str(issue), markup=False, highlight=False)
@@ -104,14 +173,72 @@ def eval_cmd(
         err.print(str(e).strip('"'), markup=False, highlight=False)
         raise typer.Exit(2) from None
     if as_json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps(row, indent=2, ensure_ascii=False))
         return
-    table = Table(title=title)
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    for k, v in result.items():
-        table.add_row(k, str(v))
-    out.print(table)
+    print_table([row], out)
+
+
+def _detector(model: str, threads: int, scales: str | None) -> Detector:
+    from gridwatch.detect.engine import DEFAULT_SCALES, shared_detector
+
+    return shared_detector(model, threads, scales_or_exit(scales) or DEFAULT_SCALES)
+
+
+@app.command("harvest")
+def harvest_cmd(
+    to: Annotated[Path, typer.Option(help="Dataset root: one set directory per algorithm.")],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Cases reported from (ISO date or time, local if no zone); default: "
+            "a day before until."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Reported before (exclusive); default: now.")
+    ] = None,
+    algorithm: Annotated[str | None, typer.Option(help="Only this algorithm's cases.")] = None,
+    split: Annotated[str, typer.Option(help="Split of the harvested clips: dev or test.")] = "dev",
+    config: Annotated[
+        Path, typer.Option("--config", help="District config (cameras' zones, time zone).")
+    ] = SAMPLE_CONFIG,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Runtime data directory (store, evidence pictures).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Export every AI case a verifier confirmed or rejected as a false alarm, reported in
+    [since, until), as labelled clips (format: datasets/README.md) under TO/<algorithm>/: the
+    frame the finding came from, its zone, and its box as an incident when confirmed (a false
+    alarm leaves the zone a negative). A new set gets a labels.yaml with the district's
+    parameters; an existing one a clips-harvested.yaml. Cases are those of the false-alarm KPI
+    (`gridwatch report kpis`), so the two count alike."""
+    from zoneinfo import ZoneInfo
+
+    from gridwatch.cli.common import district_or_exit, open_store, period
+    from gridwatch.config.settings import Settings
+    from gridwatch.detect.harvest import harvest
+    from gridwatch.store.evidence import EvidenceStore
+
+    if split not in ("dev", "test"):
+        err.print(f"[red]--split {split!r}: use dev or test[/red]")
+        raise typer.Exit(2)
+    district = district_or_exit(config)
+    start, end = period(since, until, ZoneInfo(district.plans.timezone))
+    store = open_store(data_dir)
+    evidence = EvidenceStore((data_dir or Settings().data_dir) / "evidence")
+    report = harvest(store, evidence, district, start, end, to, algorithm=algorithm, split=split)
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    out.print(
+        f"{sum(report.written.values())} clips written ({report.positives} confirmed, "
+        f"{report.negatives} false alarms), {report.already_there} already there"
+    )
+    for path in report.files:
+        out.print(f"  {path}")
+    for reason, n in report.skipped.items():
+        out.print(f"  skipped {n}: {reason}")
 
 
 @app.command("new")

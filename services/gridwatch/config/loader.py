@@ -77,6 +77,12 @@ def _validate(doc: _Doc, model: type[M], issues: list[ConfigIssue]) -> M | None:
 
 def load_file(path: Path, model: type[M]) -> M:
     """One YAML file validated by `model`, or ConfigError naming each problem's line."""
+    return load_file_with_lines(path, model)[0]
+
+
+def load_file_with_lines(path: Path, model: type[M]) -> tuple[M, dict[PathKey, int], str]:
+    """`load_file`, with the file's line map and display name, for checks that come after
+    validation and must name a line too."""
     display = _display(path)
     if not path.exists():
         raise ConfigError([ConfigIssue(display, 1, "(file)", "missing file")])
@@ -88,7 +94,7 @@ def load_file(path: Path, model: type[M]) -> M:
     result = _validate(_Doc(display, data, lines), model, issues)
     if result is None:
         raise ConfigError(issues)
-    return result
+    return result, lines, display
 
 
 def load_district(directory: str | Path) -> District:

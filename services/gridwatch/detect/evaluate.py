@@ -1,35 +1,49 @@
 """`gridwatch algo eval`: run a vision algorithm with the real detector over a labelled set.
 
-The set is a directory with `labels.yaml` (format in datasets/README.md): clips (a video
-sampled at `sample_fps`, or a still shown for `duration_s` seconds at 1 frame/s), their zones,
-and the incidents a person saw in them. Zones without incidents are the negatives.
+The set is a directory with `labels.yaml` and any `clips-*.yaml` (format in datasets/README.md):
+clips (a video sampled at `sample_fps`, or a still shown for `duration_s` seconds at 1 frame/s)
+of the `dev` or `test` split, their zones, and the incidents a person saw in them (or a
+composite's script placed there). Zones without incidents are the negatives.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import cv2
 import numpy as np
-from pydantic import Field
+from pydantic import Field, RootModel, field_validator
 
 from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
 from gridwatch.algorithms.registry import plugin
-from gridwatch.config.loader import load_file
 from gridwatch.config.schema import Strict, Zone
 from gridwatch.detect.engine import Detector
+from gridwatch.detect.frame_transforms import apply_transforms
 from gridwatch.detect.incident_memory import LocalIncidentMemory
+from gridwatch.detect.labelled_set import SplitFilter, load_labelled_set
 from gridwatch.detect.motion import MotionGate
 from gridwatch.detect.stage import CameraDetections
+from gridwatch.domain.clip_transforms import (
+    Transform,
+    mirror_box,
+    mirror_direction,
+    mirror_polygon,
+    mirrored_times,
+    parse_transforms,
+)
 from gridwatch.domain.readings import FrameInfo
 from gridwatch.domain.scoring import Found, Label, Score, score, summary
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+Split = Literal["dev", "test"]
 
 
 class LabelledEvent(Strict):
@@ -45,10 +59,36 @@ class LabelledEvent(Strict):
 class Clip(Strict):
     id: str
     source: str = Field(description="Video or still picture, relative to the labels file.")
+    split: Split = Field(
+        description="dev: rules and thresholds may be tuned on it; test: reported as it falls."
+    )
+    scene: str = Field(
+        min_length=1,
+        description="The place shown; transformed copies and composites over one background "
+        "share the background's scene id.",
+    )
+    origin: Literal["real", "composited"] = Field(
+        "real", description="real footage, or objects composited over a real background."
+    )
+    transform: list[str] = Field(
+        default_factory=list,
+        description="Applied to the frames and the labels on the fly, in order: mirror, dusk, "
+        "rain:SEED, jpeg:Q, scale:F.",
+    )
     sample_fps: float = Field(1.0, gt=0, description="Video: frames analysed per second.")
     duration_s: int = Field(30, gt=0, description="Still: seconds it is shown at 1 frame/s.")
     zones: list[Zone]
     events: list[LabelledEvent] = Field(default_factory=list)
+
+    @field_validator("transform")
+    @classmethod
+    def _known_transforms(cls, v: list[str]) -> list[str]:
+        parse_transforms(v)
+        return v
+
+
+class ClipList(RootModel[list[Clip]]):
+    """A `clips-*.yaml` file: more clips of the set, in the same schema."""
 
 
 class LabelSet(Strict):
@@ -62,43 +102,91 @@ class Evaluation:
     algorithm: str
     model: str
     scales: tuple[float, ...]
+    split: SplitFilter
+    transforms: tuple[str, ...]
     score: Score
+    clips: int
+    scenes: int
+    composited_positives: int
     frames: int
     inferences: int
     repeats_suppressed: int
-    detect_ms_per_frame: float
-    algorithm_ms_per_frame: float
+    detect_ms_per_frame: float | None
+    algorithm_ms_per_frame: float | None
+    load: tuple[float, float, float]
 
     def as_dict(self) -> dict[str, Any]:
         s = self.score
+        per_inference = None
+        if self.detect_ms_per_frame is not None and self.inferences:
+            per_inference = round(self.detect_ms_per_frame * self.frames / self.inferences, 1)
         return {
             "algorithm": self.algorithm,
+            "split": self.split,
             "model": self.model,
             "detector_scales": list(self.scales),
-            **summary(s),
+            "transforms": list(self.transforms),
+            "clips": self.clips,
+            "scenes": self.scenes,
+            **summary(s, "camera"),
+            "composited_positives": self.composited_positives,
+            "composited_share": (
+                round(self.composited_positives / s.positives, 3) if s.positives else None
+            ),
             "frames": self.frames,
             "inferences": self.inferences,
             "repeats_suppressed": self.repeats_suppressed,
-            "detect_ms_per_frame": round(self.detect_ms_per_frame, 1),
-            "detect_ms_per_inference": round(
-                self.detect_ms_per_frame * self.frames / max(1, self.inferences), 1
-            ),
-            "algorithm_ms_per_frame": round(self.algorithm_ms_per_frame, 3),
+            "detect_ms_per_frame": _round(self.detect_ms_per_frame, 1),
+            "detect_ms_per_inference": per_inference,
+            "algorithm_ms_per_frame": _round(self.algorithm_ms_per_frame, 3),
+            "load": [round(v, 2) for v in self.load],
         }
 
 
-def load_labels(directory: Path) -> LabelSet:
-    """The set's labels.yaml, or ConfigError naming file:line of each problem."""
-    return load_file(directory / "labels.yaml", LabelSet)
+def _round(v: float | None, digits: int) -> float | None:
+    return None if v is None else round(v, digits)
+
+
+def load_labels(directory: Path, split: SplitFilter = "all") -> LabelSet:
+    """The set's labels.yaml and clips-*.yaml merged, the clips of `split` kept; ConfigError
+    naming file:line of each problem (a duplicate id, a missing source)."""
+    return load_labelled_set(directory, LabelSet, "clips", ClipList, split)
+
+
+def transformed_clip(clip: Clip, extra: Sequence[Transform] = ()) -> tuple[Clip, list[Transform]]:
+    """The clip's labels as they read on its transformed frames, and the transforms to apply
+    to the frames (its own, then `extra`)."""
+    transforms = [*parse_transforms(clip.transform), *extra]
+    if mirrored_times(transforms) % 2 == 0:
+        return clip, transforms
+    zones = [
+        z.model_copy(
+            update={
+                "polygon": mirror_polygon(z.polygon),
+                "direction": mirror_direction(z.direction) if z.direction else None,
+            }
+        )
+        for z in clip.zones
+    ]
+    events = [
+        e.model_copy(update={"box": mirror_box(e.box) if e.box else None}) for e in clip.events
+    ]
+    return clip.model_copy(update={"zones": zones, "events": events}), transforms
 
 
 def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray]]:
-    """(seconds from start, picture)."""
+    """(seconds from start, picture), untransformed."""
+    for at_s, _, image in _sampled(clip, base):
+        yield at_s, image
+
+
+def _sampled(clip: Clip, base: Path) -> Iterator[tuple[float, float, np.ndarray]]:
+    """(seconds from start, seconds the frame stands for, picture)."""
     path = (base / clip.source).resolve()
     still = cv2.imread(str(path)) if path.suffix.lower() in {".jpg", ".jpeg", ".png"} else None
     if still is not None:
         for s in range(clip.duration_s):
-            yield float(s), still
+            yield float(s), 1.0, still
         return
     cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
@@ -111,23 +199,35 @@ def clip_frames(clip: Clip, base: Path) -> Iterator[tuple[float, np.ndarray]]:
         if not ok:
             break
         if i % step == 0:
-            yield i / fps, image
+            yield i / fps, step / fps, image
         i += 1
     cap.release()
 
 
-def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
-    labels = load_labels(directory)
+def evaluate(
+    name: str,
+    directory: Path,
+    detector: Detector,
+    *,
+    split: SplitFilter = "all",
+    transforms: Sequence[str] = (),
+) -> Evaluation:
+    """Run vision algorithm `name` with `detector` over the set in `directory`: the clips of
+    `split`, each with its own transforms and then `transforms` (specs) applied to its frames
+    and labels. Camera-hours are the sum of the clips' analysed durations."""
+    labels = load_labels(directory, split)
+    extra = parse_transforms(transforms)
     cls = plugin(name)
     if not issubclass(cls, VisionAlgorithm):
         raise ValueError(f"{name} is a sensor algorithm: evaluate it with evaluate_series")
     params = cls.Params.model_validate(labels.params if labels.algorithm == name else {})
     truth: list[Label] = []
     found: list[Found] = []
-    frames = inferences = repeats = 0
+    frames = inferences = repeats = composited = 0
     seconds = 0.0
     detect_s = algo_s = 0.0
-    for clip in labels.clips:
+    for original in labels.clips:
+        clip, clip_transforms = transformed_clip(original, extra)
         algo = cls(params, DeviceContext(clip.id, tuple(clip.zones), "live", detector.version))
         # As the detect stage does: motion gating, close looks, track ids, and only findings
         # that alert (not a repeat of a known incident within its cooldown).
@@ -135,7 +235,8 @@ def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
         incidents = LocalIncidentMemory()
         size = (1, 1)
         clip_end = 0.0
-        for at_s, image in clip_frames(clip, directory):
+        for index, (at_s, stands_for, raw) in enumerate(_sampled(clip, directory)):
+            image = apply_transforms(raw, clip_transforms, index)
             size = (image.shape[1], image.shape[0])
             t0 = time.perf_counter()
             at = T0 + timedelta(seconds=at_s)
@@ -152,21 +253,29 @@ def evaluate(name: str, directory: Path, detector: Detector) -> Evaluation:
             detect_s += t1 - t0
             algo_s += time.perf_counter() - t1
             frames += 1
-            clip_end = at_s
-        seconds += clip_end + 1
+            clip_end = at_s + stands_for
+        seconds += clip_end
         scale = np.array([size[0], size[1], size[0], size[1]], np.float32)
         for ev in clip.events:
             box = tuple(float(v) for v in np.asarray(ev.box) * scale) if ev.box else None
             truth.append(Label(clip.id, ev.zone, ev.start_s, ev.end_s, box))  # type: ignore[arg-type]
+        if clip.origin == "composited":
+            composited += len(clip.events)
     result = score(truth, found, seconds / 3600)
     return Evaluation(
         name,
         detector.version,
         detector.settings.scales,
+        split,
+        tuple(t.spec for t in extra),
         result,
+        len(labels.clips),
+        len({c.scene for c in labels.clips}),
+        composited,
         frames,
         inferences,
         repeats,
-        1000 * detect_s / frames,
-        1000 * algo_s / frames,
+        1000 * detect_s / frames if frames else None,
+        1000 * algo_s / frames if frames else None,
+        os.getloadavg(),
     )

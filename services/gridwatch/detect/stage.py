@@ -25,7 +25,7 @@ from gridwatch.domain.readings import BadReading, FrameInfo, Reading
 from gridwatch.domain.tracking import Tracker
 from gridwatch.ingest.frames import Frame
 from gridwatch.runtime.clock import Clock, utc_now
-from gridwatch.store.evidence import EvidenceStore
+from gridwatch.store.evidence import RAW_FRAME_QUALITY, EvidenceStore, raw_frame_key
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +210,9 @@ class DetectStage:
         label = f"{f.algorithm} {f.class_name or ''} {f.confidence:.2f}".strip()
         picture = draw_evidence(image, zone.polygon if zone else None, f.box, label)
         key = f"{f.observed_at:%Y%m%d}/{f.device_id}/{f.finding_id}.jpg"
+        # The undrawn frame beside it (one per alerting finding, as the evidence): what a
+        # verifier's verdict labels when the case is harvested into a dataset.
+        self.evidence.put(raw_frame_key(key), encode_jpeg(image, RAW_FRAME_QUALITY))
         return f.with_evidence(self.evidence.put(key, encode_jpeg(picture)))
 
 

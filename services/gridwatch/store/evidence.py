@@ -6,6 +6,15 @@ import re
 from pathlib import Path
 
 SAFE = re.compile(r"^[A-Za-z0-9._/-]+$")
+# The undrawn frame of a finding is kept a little finer than the evidence picture: it is what a
+# harvested label is evaluated on, and JPEG blocking at 85 already moves a detector's scores.
+RAW_FRAME_QUALITY = 92
+
+
+def raw_frame_key(evidence_key: str) -> str:
+    """`20260301/cam-1/fnd-x.jpg` → `20260301/cam-1/fnd-x.raw.jpg`: the frame without drawing."""
+    stem, dot, ext = evidence_key.rpartition(".")
+    return f"{stem}.raw.{ext}" if dot else f"{evidence_key}.raw"
 
 
 class EvidenceStore:
