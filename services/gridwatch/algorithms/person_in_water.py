@@ -12,7 +12,9 @@ from gridwatch.domain.detections import CLASS_ID
 
 class PersonInWaterParams(TrackParams):
     min_s: float = Field(2.0, ge=0, description="Seconds in the water zone before it alerts.")
-    min_confidence: float = Field(0.3, ge=0, le=1, description="Detector score to count a box.")
+    min_confidence: float = Field(
+        0.3, ge=0, le=1, description="Median detector score over its last sightings to report it."
+    )
 
 
 class PersonInWater(TrackInZone):

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from gridwatch.domain.detections import FloatArray, box_iou
+from gridwatch.domain.tracking import Persistence, ScoreHistory
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Stationary:
     best_confidence: float = 0.0
     class_votes: dict[int, int] = field(default_factory=dict)
     reported: bool = False
+    history: ScoreHistory = field(default_factory=ScoreHistory)
 
     def dwell(self) -> timedelta:
         return self.last_seen - self.first_seen
@@ -39,6 +41,7 @@ class StationaryTracker:
     min_iou: float = 0.5
     max_gap: timedelta = timedelta(seconds=30)
     smoothing: float = 0.8  # weight of the old box: a parked object barely moves
+    persistence: Persistence = field(default_factory=Persistence)
     objects: list[Stationary] = field(default_factory=list)
 
     def update(
@@ -86,5 +89,9 @@ class StationaryTracker:
                     class_votes={cls: 1},
                 )
                 self.objects.append(obj)
+            obj.history.observe(conf, self.persistence)
             seen.append(obj)
+        for obj in self.objects:
+            if all(obj is not o for o in seen):
+                obj.history.observe(None, self.persistence)
         return seen
