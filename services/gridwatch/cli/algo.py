@@ -11,10 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from gridwatch.algorithms.registry import plugin, plugins
+from gridwatch.cli.algo_models import compare_models
 from gridwatch.cli.common import err, scales_or_exit
 from gridwatch.config.errors import ConfigError
 
 app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
+app.command("compare-models")(compare_models)
 out = Console()
 
 
