@@ -210,3 +210,24 @@ def test_a_parked_car_with_a_weak_median_score_is_not_illegal_parking():
 def test_persistence_needs_frames_within_its_window():
     with pytest.raises(ValidationError, match="persist_frames 6 exceeds persist_window 5"):
         TrackParams(persist_frames=6, persist_window=5)
+
+
+def test_a_zone_filter_on_person_shape_drops_a_wide_sign_read_as_a_person():
+    sign = ("person", (10, 40, 22, 52), 0.8)  # as wide as it is tall
+    walker = ("person", (30, 30, 36, 50), 0.8)
+    shaped = Zone(
+        id="strip", kind="restricted", polygon=LEFT, filters={"person": {"max_ratio": 0.7}}
+    )
+    algo = AreaIntrusion(TrackParams(min_s=2), ctx(shaped))
+    (f,) = run(algo, lambda t: dets(sign, walker), 10)
+    assert f.box == (30, 30, 36, 50)
+    assert (
+        len(
+            run(
+                AreaIntrusion(TrackParams(min_s=2), ctx(zone("restricted"))),
+                lambda t: dets(sign, walker),
+                10,
+            )
+        )
+        == 2
+    )

@@ -51,7 +51,10 @@ class CrowdGathering(VisionAlgorithm[CrowdParams]):
 
     def __init__(self, params: CrowdParams, device: DeviceContext) -> None:
         super().__init__(params, device)
-        self.zones = [PolygonZone.of(z.id, z.polygon) for z in device.zones_of(self.zone_kinds)]
+        self.zones = [
+            PolygonZone.of(z.id, z.polygon, z.object_filters())
+            for z in device.zones_of(self.zone_kinds)
+        ]
         hold, release = timedelta(seconds=params.hold_s), timedelta(seconds=params.release_s)
         self.episodes = {z.zone_id: Episode(hold, release) for z in self.zones}
 

@@ -38,7 +38,10 @@ class StationaryInZone(VisionAlgorithm[StationaryParams]):
 
     def __init__(self, params: StationaryParams, device: DeviceContext) -> None:
         super().__init__(params, device)
-        self.zones = [PolygonZone.of(z.id, z.polygon) for z in device.zones_of(self.zone_kinds)]
+        self.zones = [
+            PolygonZone.of(z.id, z.polygon, z.object_filters())
+            for z in device.zones_of(self.zone_kinds)
+        ]
         gap = timedelta(seconds=params.max_gap_s)
         rule = params.persistence()
         self.trackers = {

@@ -49,7 +49,10 @@ class TrackInZone(VisionAlgorithm[TrackParams]):
 
     def __init__(self, params: TrackParams, device: DeviceContext) -> None:
         super().__init__(params, device)
-        self.zones = [PolygonZone.of(z.id, z.polygon) for z in device.zones_of(self.zone_kinds)]
+        self.zones = [
+            PolygonZone.of(z.id, z.polygon, z.object_filters())
+            for z in device.zones_of(self.zone_kinds)
+        ]
         self.present: dict[str, dict[int, Presence]] = {z.zone_id: {} for z in self.zones}
         self.persistence = params.persistence()
 
@@ -61,7 +64,9 @@ class TrackInZone(VisionAlgorithm[TrackParams]):
         gap = timedelta(seconds=self.params.max_gap_s)
         findings = []
         for zone in self.zones:
-            inside = zone.contains_normalised(points)
+            inside = zone.contains_normalised(points) & zone.filters.keep(
+                objs, frame.width, frame.height
+            )
             present = self.present[zone.zone_id]
             seen = {int(t) for t in objs.tracker_id[inside]}
             for tid, absent in present.items():
