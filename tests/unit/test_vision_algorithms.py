@@ -22,6 +22,7 @@ from gridwatch.algorithms.street_vending import StreetVending, StreetVendingPara
 from gridwatch.algorithms.track_rule import TrackParams
 from gridwatch.algorithms.wrong_way_driving import WrongWayDriving, WrongWayParams
 from gridwatch.config.schema import Zone
+from gridwatch.detect.incident_memory import LocalIncidentMemory
 from gridwatch.domain.detections import CLASS_ID, Detections
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import FrameInfo
@@ -231,3 +232,36 @@ def test_a_zone_filter_on_person_shape_drops_a_wide_sign_read_as_a_person():
         )
         == 2
     )
+
+
+# ------------------------------------------------- stationary objects: re-checked, not re-alerted
+
+
+def alerts(algo: VisionAlgorithm, scenes, seconds: int, step: int = 5) -> list[Finding]:
+    """Findings that alert after the incident memory (as the detect stage passes them on)."""
+    tracker, memory, out = Tracker(), LocalIncidentMemory(), []
+    for t in range(0, seconds, step):
+        at = T0 + timedelta(seconds=t)
+        for f in algo.process(FrameInfo("cam-1", t, at, 100, 100), tracker.update(scenes(t), at)):
+            if memory.resolve(f, at).alert:
+                out.append(f)
+    return out
+
+
+def test_a_parked_car_hidden_by_a_bus_for_a_minute_is_not_alerted_again():
+    car = ("car", (10, 10, 30, 30), 0.6)
+    params = IllegalParkingParams(dwell_s=60, max_gap_s=30)
+    # Parked for two hours; a bus hides it for 60 s (longer than max_gap_s) at 40 min and at
+    # 1 h 50 min: past the incident memory's cooldown (30 min) and its memory (1 h).
+    hidden = lambda t: 2400 <= t < 2460 or 6600 <= t < 6660  # noqa: E731
+    scenes = lambda t: dets() if hidden(t) else dets(car)  # noqa: E731
+    (f,) = alerts(IllegalParking(params, ctx(zone("no_parking"))), scenes, 7200)
+    assert f.observed_at == T0 + timedelta(seconds=60)
+
+
+def test_another_car_parking_in_the_same_place_later_is_a_new_incident():
+    car = ("car", (10, 10, 30, 30), 0.6)
+    params = IllegalParkingParams(dwell_s=60, max_gap_s=30, recheck_s=600)
+    scenes = lambda t: dets(car) if t < 300 or t >= 2000 else dets()  # noqa: E731
+    found = alerts(IllegalParking(params, ctx(zone("no_parking"))), scenes, 3600)
+    assert [f.observed_at for f in found] == [T0 + timedelta(seconds=s) for s in (60, 2060)]

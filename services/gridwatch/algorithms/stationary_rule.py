@@ -30,6 +30,13 @@ class StationaryParams(PersistenceParams):
         30.0, gt=0, description="Seconds unseen (occlusion, missed frames) before it is gone."
     )
     min_iou: float = Field(0.5, gt=0, le=1, description="Overlap that counts as the same place.")
+    recheck_s: float = Field(
+        600.0,
+        ge=0,
+        description="Seconds a reported object may stay lost (hidden by a bus, missed) and, "
+        "seen again in the same place, still be the same incident: re-checked, not reported "
+        "again. A vehicle that parks there after a longer absence is a new incident.",
+    )
 
 
 class StationaryInZone(VisionAlgorithm[StationaryParams]):
@@ -45,7 +52,10 @@ class StationaryInZone(VisionAlgorithm[StationaryParams]):
         gap = timedelta(seconds=params.max_gap_s)
         rule = params.persistence()
         self.trackers = {
-            z.zone_id: StationaryTracker(params.min_iou, gap, persistence=rule) for z in self.zones
+            z.zone_id: StationaryTracker(
+                params.min_iou, gap, persistence=rule, recheck=timedelta(seconds=params.recheck_s)
+            )
+            for z in self.zones
         }
         self.dwell = timedelta(seconds=params.dwell_s)
 
