@@ -3,6 +3,7 @@ and boxes, and through a real ONNX Runtime session."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from onnx import TensorProto, helper, numpy_helper
 from gridwatch.detect.engine import DetectorSettings, load_detector, nms
 from gridwatch.detect.letterbox import Placement
 from gridwatch.domain.detections import CLASS_ID, nms_group_of
+from gridwatch.domain.slicing import Slicing, tiles
 
 
 def test_a_wide_frame_is_letterboxed_in_the_middle_and_its_boxes_map_back_exactly():
@@ -132,3 +134,29 @@ def test_the_engine_maps_a_model_box_back_onto_a_wide_frame(tmp_path: Path):
     np.testing.assert_allclose(letterboxed.xyxy, [[160, 32, 224, 64]], atol=1e-3)
     stretched = load_detector(path, DetectorSettings(scales=(1.0,), letterbox=False))
     np.testing.assert_allclose(stretched.detect(frame).xyxy, [[160, 44, 224, 52]], atol=1e-3)
+
+
+def test_tiles_cover_the_region_overlap_and_stay_within_their_budget():
+    s = Slicing((0.25, 0.5, 1.0, 1.0), tile_px=0, overlap=0.2, max_tiles=6)
+    got = tiles(s, 1920, 1080, 416)  # a 1440×540 region
+    assert len(got) <= 6
+    assert min(t[0] for t in got) == 480 and max(t[2] for t in got) == 1920
+    assert min(t[1] for t in got) == 540 and max(t[3] for t in got) == 1080
+    xs = sorted({(t[0], t[2]) for t in got})
+    assert all(a[1] > b[0] for a, b in itertools.pairwise(xs))  # neighbours overlap
+    small = tiles(Slicing((0, 0, 1, 1), tile_px=200, max_tiles=20), 548, 342, 416)
+    assert {t[2] - t[0] for t in small} == {200} and len(small) == 8
+
+
+def test_a_sliced_close_look_maps_each_tiles_boxes_into_the_frame(tmp_path: Path):
+    rows = np.zeros((1, 84, 189), np.float32)
+    rows[0, :4, 5] = [48, 48, 16, 8]  # a car in the middle of whatever the model is shown
+    rows[0, 4 + CLASS_ID["car"], 5] = 0.9
+    detector = load_detector(constant_yolov8(tmp_path, rows), DetectorSettings(scales=(1.0,)))
+    frame = np.zeros((96, 192, 3), np.uint8)
+    halves = Slicing((0, 0, 1, 1), tile_px=96, overlap=0.0, max_tiles=2)
+    d = detector.detect(frame, close_look=True, slicing=(halves,))
+    got = sorted(d.xyxy.round(3).tolist())
+    # The full frame letterboxed at scale 0.5, then each 96-px tile at scale 1.
+    assert got == [[40, 44, 56, 52], [80, 40, 112, 56], [136, 44, 152, 52]]
+    assert len(detector.detect(frame, close_look=False, slicing=(halves,))) == 1

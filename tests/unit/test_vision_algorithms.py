@@ -265,3 +265,11 @@ def test_another_car_parking_in_the_same_place_later_is_a_new_incident():
     scenes = lambda t: dets(car) if t < 300 or t >= 2000 else dets()  # noqa: E731
     found = alerts(IllegalParking(params, ctx(zone("no_parking"))), scenes, 3600)
     assert [f.observed_at for f in found] == [T0 + timedelta(seconds=s) for s in (60, 2060)]
+
+
+def test_crowd_zones_ask_for_a_sliced_look_at_their_bounding_box():
+    square = zone("square", [(0.2, 0.5), (0.9, 0.4), (0.8, 1.0), (0.3, 0.9)])
+    (s,) = CrowdGathering(CrowdParams(), ctx(square)).slicing()
+    assert s.region == (0.2, 0.4, 0.9, 1.0) and s.max_tiles == 6
+    assert CrowdGathering(CrowdParams(slice_max_tiles=0), ctx(square)).slicing() == []
+    assert IllegalParking(IllegalParkingParams(), ctx(zone("no_parking"))).slicing() == []

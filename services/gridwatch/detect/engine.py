@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from gridwatch.domain.detections import (
     drop_parts,
     nms_group_of,
 )
+from gridwatch.domain.slicing import Slicing, tiles
 
 log = logging.getLogger(__name__)
 
@@ -172,17 +174,21 @@ class Detector:
     def passes(self, close_look: bool = True) -> int:
         return len(self.settings.scales) if close_look else 1
 
-    def detect(self, frame: np.ndarray, close_look: bool = True) -> Detections:
-        """Detections at every scale (`close_look`) or at the first one only."""
+    def detect(
+        self, frame: np.ndarray, close_look: bool = True, slicing: Sequence[Slicing] = ()
+    ) -> Detections:
+        """Detections at every scale (`close_look`) or at the first one only; a close look also
+        runs the tiles of each `slicing` (small objects in a zone's region)."""
         frame = check_frame(frame)
         height, width = frame.shape[:2]
         parts = []
         for scale in self.settings.scales[: self.passes(close_look)]:
             view = frame if scale == 1.0 else self._shrunk(frame, scale)
-            outputs = self.session.run(self.output_names, {self.input_name: self.preprocess(view)})
-            boxes, scores, classes = self._decode(outputs, 0)
-            boxes = self.placement(width, height).to_frame(boxes.astype(np.float32))
+            boxes, scores, classes = self._run(view)
             parts.append((boxes / np.float32(scale), scores, classes))
+        for s in slicing if close_look else ():
+            for tile in tiles(s, width, height, max(self.input_hw)):
+                parts.append(self._tile(frame, tile))
         return self._merge(
             np.concatenate([p[0] for p in parts]),
             np.concatenate([p[1] for p in parts]).astype(np.float32),
@@ -190,6 +196,32 @@ class Detector:
             width,
             height,
         )
+
+    def _run(self, view: np.ndarray) -> Decoded:
+        """One model pass over a picture: its boxes in its own pixels."""
+        outputs = self.session.run(self.output_names, {self.input_name: self.preprocess(view)})
+        boxes, scores, classes = self._decode(outputs, 0)
+        placed = self.placement(view.shape[1], view.shape[0]).to_frame(boxes.astype(np.float32))
+        return placed, scores, classes
+
+    def _tile(self, frame: np.ndarray, tile: tuple[int, ...]) -> Decoded:
+        """One tile's boxes in frame pixels, without those its inner edges cut: the neighbouring
+        tile (they overlap) or the full-frame pass sees such an object whole."""
+        x1, y1, x2, y2 = tile
+        boxes, scores, classes = self._run(frame[y1:y2, x1:x2])
+        height, width = frame.shape[:2]
+        margin = 2.0
+        cut = np.zeros(len(boxes), dtype=bool)
+        if x1 > 0:
+            cut |= boxes[:, 0] <= margin
+        if y1 > 0:
+            cut |= boxes[:, 1] <= margin
+        if x2 < width:
+            cut |= boxes[:, 2] >= (x2 - x1) - margin
+        if y2 < height:
+            cut |= boxes[:, 3] >= (y2 - y1) - margin
+        offset = np.array([x1, y1, x1, y1], np.float32)
+        return boxes[~cut] + offset, scores[~cut], classes[~cut]
 
     def _shrunk(self, frame: np.ndarray, scale: float) -> np.ndarray:
         """The frame at `scale` of its size in the top-left corner of a grey frame-sized canvas:
