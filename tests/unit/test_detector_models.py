@@ -4,6 +4,8 @@ picks the family from the model card."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import cv2
@@ -252,3 +254,22 @@ def test_tiny_exports_of_the_wrong_yolo_family_are_refused(tmp_path: Path):
         load_detector(tiny_yolo(tmp_path, "yolox", v5))
     with pytest.raises(ModelMismatch, match="declares family 'yolov8'"):
         load_detector(tiny_yolo(tmp_path, "yolov8", v5))
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_every_shipped_model_is_the_file_its_card_names(name: str):
+    path = model_path(name)
+    card = path.with_suffix(".md").read_text(encoding="utf-8")
+    digest = re.search(r"^\| sha256 \| `([0-9a-f]{64})`", card, re.MULTILINE)
+    size = re.search(r"^\| File \| `models/[\w.]+`, ([\d ]+) bytes", card, re.MULTILINE)
+    assert digest and size, f"{path.name}: its card needs File (bytes) and sha256 rows"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest.group(1)
+    assert path.stat().st_size == int(size.group(1).replace(" ", ""))
+
+
+def test_nanodet_int8_keeps_the_fp32_answers_on_the_porch():
+    fp32 = shared_detector("nanodet", 2).detect(picture("dog.jpg"), close_look=False)
+    int8 = shared_detector("nanodet_int8", 2).detect(picture("dog.jpg"), close_look=False)
+    assert int8.class_id.tolist() == fp32.class_id.tolist()
+    np.testing.assert_allclose(int8.confidence, fp32.confidence, atol=0.03)
+    assert (box_iou(int8.xyxy, fp32.xyxy).diagonal() > 0.9).all()
