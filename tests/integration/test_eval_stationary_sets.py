@@ -175,10 +175,12 @@ def test_the_left_holdall_is_missed_by_the_detector(results: dict[str, Evaluatio
     assert (s.true_positives, s.false_negatives, s.false_positives) == (0, 1, 0)
 
 
-def test_the_pickup_passes_for_a_heavy_truck_when_every_frame_is_analysed(detector: Detector):
-    # The negatives-only set raises nothing on the pickup only because the motion gate leaves a
-    # still few passes and the close look calls it a car; analysing every frame (a scene with
-    # movement) lets the full-scale 'truck' box, 0.16 of the picture high, through the size test.
+def test_the_letterboxed_pickup_is_no_heavy_truck_even_when_every_frame_is_analysed(
+    detector: Detector,
+):
+    # Stretched, the full-scale pass called the pickup 'truck' (0.38) and, with every frame
+    # analysed (a scene with movement), its box 0.16 of the picture high passed the size test.
+    # Letterboxed, NanoDet calls it 'car' (0.46) at both scales.
     image = cv2.imread(str(MEDIA / "dog.jpg"))
     street = [(0.05, 0.17), (0.98, 0.17), (0.98, 0.38), (0.05, 0.38)]
     road = Zone(id="street", kind="road", polygon=street)
@@ -189,4 +191,4 @@ def test_the_pickup_passes_for_a_heavy_truck_when_every_frame_is_analysed(detect
         at = T0 + timedelta(seconds=s)
         detections, _ = cameras.of("dog", image, at)
         found += algo.process(FrameInfo("dog", s, at, image.shape[1], image.shape[0]), detections)
-    assert [(f.class_name, f.zone_id) for f in found] == [("truck", "street")]
+    assert found == []

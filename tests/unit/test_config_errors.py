@@ -144,3 +144,27 @@ def _rel(p: Path) -> str:
     import os
 
     return os.path.relpath(p)
+
+
+def test_zone_filters_load_and_a_bad_one_names_file_line_and_field(tmp_path: Path):
+    d = copy_minimal(tmp_path)
+    devices = d / "devices.yaml"
+    text = devices.read_text(encoding="utf-8")
+    good = "    polygon: [[0.8, 0.03], [0.95, 0.03], [0.95, 0.24], [0.8, 0.24]]\n"
+    with_filters = good + "    filters:\n      car: {min_area: 0.01, max_ratio: 3.0}\n"
+    devices.write_text(text.replace(good, with_filters, 1), encoding="utf-8")
+    zone = load_district(d).cameras[0].zones[0]
+    assert zone.filters["car"].min_area == 0.01 and zone.object_filters()
+    bad = good + "    filters:\n      lorry: {min_area: 0.01}\n"
+    devices.write_text(text.replace(good, bad, 1), encoding="utf-8")
+    line = line_of(devices, "lorry")
+    (err,) = errors_of(d)
+    assert re.fullmatch(
+        rf".*devices\.yaml:{line}: devices\[0\]\.zones\[0\]\.filters: .*unknown classes "
+        r"\['lorry'\].*",
+        err,
+    ), err
+    inverted = good + "    filters:\n      person: {min_ratio: 0.9, max_ratio: 0.5}\n"
+    devices.write_text(text.replace(good, inverted, 1), encoding="utf-8")
+    (err,) = errors_of(d)
+    assert "min_ratio 0.9 exceeds max_ratio 0.5" in err, err

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
+from pydantic import ValidationError
 
 from gridwatch.algorithms.abandoned_object import AbandonedObject, AbandonedObjectParams
 from gridwatch.algorithms.area_intrusion import AreaIntrusion
@@ -20,10 +22,11 @@ from gridwatch.algorithms.street_vending import StreetVending, StreetVendingPara
 from gridwatch.algorithms.track_rule import TrackParams
 from gridwatch.algorithms.wrong_way_driving import WrongWayDriving, WrongWayParams
 from gridwatch.config.schema import Zone
+from gridwatch.detect.incident_memory import LocalIncidentMemory
 from gridwatch.domain.detections import CLASS_ID, Detections
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import FrameInfo
-from gridwatch.domain.tracking import Tracker
+from gridwatch.domain.tracking import Persistence, ScoreHistory, Tracker
 
 T0 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 LEFT = [(0.0, 0.0), (0.5, 0.0), (0.5, 1.0), (0.0, 1.0)]
@@ -155,3 +158,118 @@ def test_heavy_truck_only_during_the_restricted_hours():
     assert len(run(HeavyTruckRestricted(params, ctx(road)), truck, 5)) == 1
     night = datetime(2026, 3, 1, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai
     assert run(HeavyTruckRestricted(params, ctx(road)), truck, 5, night) == []
+
+
+# ------------------------------------------------------- persistence (Frigate's rule)
+
+
+def test_score_history_needs_n_of_m_sightings_and_a_median_over_the_threshold():
+    rule = Persistence(frames=3, window=5, min_median=0.5)
+    h = ScoreHistory()
+    for score in (0.9, None, 0.6):
+        h.observe(score, rule)
+    assert not h.passes(rule)  # two sightings in the window
+    h.observe(0.4, rule)
+    assert h.passes(rule)  # three of the last four; median of 0.9, 0.6, 0.4 = 0.6
+    for _ in range(3):
+        h.observe(None, rule)
+    assert not h.passes(rule)  # only 0.6 and 0.4 are left in the last five frames
+    weak = ScoreHistory()
+    for score in (0.9, 0.3, 0.3, 0.3):
+        weak.observe(score, rule)
+    assert not weak.passes(rule)  # seen enough, but its median is 0.3
+
+
+def test_one_confident_frame_of_a_misread_sign_is_no_intrusion():
+    params = TrackParams(min_s=2, min_confidence=0.5, min_score=0.2)
+    board = ("person", (10, 40, 20, 60), 0.3)  # a blue board NanoDet calls a person, weakly
+    confident = ("person", (10, 40, 20, 60), 0.9)
+    algo = AreaIntrusion(params, ctx(zone("restricted")))
+    assert run(algo, lambda t: dets(confident if t == 0 else board), 30) == []
+    person = ("person", (10, 40, 20, 60), 0.6)
+    algo = AreaIntrusion(params, ctx(zone("restricted")))
+    (f,) = run(algo, lambda t: dets(person), 30)
+    assert f.observed_at == T0 + timedelta(seconds=2)
+
+
+def test_an_intruder_hidden_on_every_other_frame_is_not_reported_before_n_of_m():
+    params = TrackParams(min_s=0, persist_frames=3, persist_window=5)
+    person = ("person", (10, 40, 20, 60), 0.8)
+    algo = AreaIntrusion(params, ctx(zone("restricted")))
+    (f,) = run(algo, lambda t: dets(person) if t % 2 == 0 else dets(), 30)
+    assert f.observed_at == T0 + timedelta(seconds=4)  # seen at 0, 2 and 4
+
+
+def test_a_parked_car_with_a_weak_median_score_is_not_illegal_parking():
+    params = IllegalParkingParams(dwell_s=10, min_confidence=0.4)
+    flicker = lambda t: dets(("car", (10, 10, 30, 30), 0.6 if t % 3 == 0 else 0.3))  # noqa: E731
+    assert run(IllegalParking(params, ctx(zone("no_parking"))), flicker, 40) == []
+    steady = lambda t: dets(("car", (10, 10, 30, 30), 0.45))  # noqa: E731
+    assert len(run(IllegalParking(params, ctx(zone("no_parking"))), steady, 40)) == 1
+
+
+def test_persistence_needs_frames_within_its_window():
+    with pytest.raises(ValidationError, match="persist_frames 6 exceeds persist_window 5"):
+        TrackParams(persist_frames=6, persist_window=5)
+
+
+def test_a_zone_filter_on_person_shape_drops_a_wide_sign_read_as_a_person():
+    sign = ("person", (10, 40, 22, 52), 0.8)  # as wide as it is tall
+    walker = ("person", (30, 30, 36, 50), 0.8)
+    shaped = Zone(
+        id="strip", kind="restricted", polygon=LEFT, filters={"person": {"max_ratio": 0.7}}
+    )
+    algo = AreaIntrusion(TrackParams(min_s=2), ctx(shaped))
+    (f,) = run(algo, lambda t: dets(sign, walker), 10)
+    assert f.box == (30, 30, 36, 50)
+    assert (
+        len(
+            run(
+                AreaIntrusion(TrackParams(min_s=2), ctx(zone("restricted"))),
+                lambda t: dets(sign, walker),
+                10,
+            )
+        )
+        == 2
+    )
+
+
+# ------------------------------------------------- stationary objects: re-checked, not re-alerted
+
+
+def alerts(algo: VisionAlgorithm, scenes, seconds: int, step: int = 5) -> list[Finding]:
+    """Findings that alert after the incident memory (as the detect stage passes them on)."""
+    tracker, memory, out = Tracker(), LocalIncidentMemory(), []
+    for t in range(0, seconds, step):
+        at = T0 + timedelta(seconds=t)
+        for f in algo.process(FrameInfo("cam-1", t, at, 100, 100), tracker.update(scenes(t), at)):
+            if memory.resolve(f, at).alert:
+                out.append(f)
+    return out
+
+
+def test_a_parked_car_hidden_by_a_bus_for_a_minute_is_not_alerted_again():
+    car = ("car", (10, 10, 30, 30), 0.6)
+    params = IllegalParkingParams(dwell_s=60, max_gap_s=30)
+    # Parked for two hours; a bus hides it for 60 s (longer than max_gap_s) at 40 min and at
+    # 1 h 50 min: past the incident memory's cooldown (30 min) and its memory (1 h).
+    hidden = lambda t: 2400 <= t < 2460 or 6600 <= t < 6660  # noqa: E731
+    scenes = lambda t: dets() if hidden(t) else dets(car)  # noqa: E731
+    (f,) = alerts(IllegalParking(params, ctx(zone("no_parking"))), scenes, 7200)
+    assert f.observed_at == T0 + timedelta(seconds=60)
+
+
+def test_another_car_parking_in_the_same_place_later_is_a_new_incident():
+    car = ("car", (10, 10, 30, 30), 0.6)
+    params = IllegalParkingParams(dwell_s=60, max_gap_s=30, recheck_s=600)
+    scenes = lambda t: dets(car) if t < 300 or t >= 2000 else dets()  # noqa: E731
+    found = alerts(IllegalParking(params, ctx(zone("no_parking"))), scenes, 3600)
+    assert [f.observed_at for f in found] == [T0 + timedelta(seconds=s) for s in (60, 2060)]
+
+
+def test_crowd_zones_ask_for_a_sliced_look_at_their_bounding_box():
+    square = zone("square", [(0.2, 0.5), (0.9, 0.4), (0.8, 1.0), (0.3, 0.9)])
+    (s,) = CrowdGathering(CrowdParams(), ctx(square)).slicing()
+    assert s.region == (0.2, 0.4, 0.9, 1.0) and s.max_tiles == 6
+    assert CrowdGathering(CrowdParams(slice_max_tiles=0), ctx(square)).slicing() == []
+    assert IllegalParking(IllegalParkingParams(), ctx(zone("no_parking"))).slicing() == []

@@ -50,3 +50,29 @@ def test_a_box_cut_by_the_frame_edge_is_in_a_zone_drawn_to_that_edge():
     zone = PolygonZone.of("lane", [(0.2, 0.6), (0.8, 0.6), (0.8, 1.0), (0.2, 1.0)])
     cut = dets((0, 10, 600, 482), (0, 10, 100, 482))  # the second's ground point is left of it
     assert zone.trigger(cut, 600, 482).tolist() == [True, False]
+
+
+def test_zone_filters_drop_boxes_outside_their_class_bounds():
+    from gridwatch.domain.detections import CLASS_ID
+    from gridwatch.domain.object_filters import Bounds, ObjectFilters
+
+    d = Detections(
+        np.array(
+            [
+                [10, 10, 20, 40],  # a person: 10 wide, 30 tall (ratio 0.33, area 0.03)
+                [40, 10, 70, 40],  # a "person" as wide as tall: a sign (ratio 1.0)
+                [10, 50, 90, 99],  # a car of half the frame (ratio 1.6, area 0.39)
+                [60, 60, 80, 70],  # a small car (area 0.02)
+            ],
+            np.float32,
+        ),
+        np.array([0.8, 0.9, 0.7, 0.3], np.float32),
+        np.array([CLASS_ID["person"], CLASS_ID["person"], CLASS_ID["car"], CLASS_ID["car"]]),
+    )
+    filters = ObjectFilters.of(
+        {"person": Bounds(max_ratio=0.8), "*": Bounds(min_area=0.05, min_score=0.5)}
+    )
+    assert filters.keep(d, 100, 100).tolist() == [True, False, True, False]
+    zone = PolygonZone.of("all", [(0, 0), (1, 0), (1, 1), (0, 1)], filters)
+    assert zone.trigger(d, 100, 100).tolist() == [True, False, True, False]
+    assert PolygonZone.of("all", zone.polygon).trigger(d, 100, 100).all()  # no filters

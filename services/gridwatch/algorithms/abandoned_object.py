@@ -16,7 +16,9 @@ BAGS = frozenset({CLASS_ID["backpack"], CLASS_ID["handbag"], CLASS_ID["suitcase"
 
 class AbandonedObjectParams(StationaryParams):
     dwell_s: float = Field(120.0, gt=0, description="Seconds unattended before it is reported.")
-    min_confidence: float = Field(0.25, ge=0, le=1, description="Detector score to count a box.")
+    min_confidence: float = Field(
+        0.25, ge=0, le=1, description="Median detector score over its last sightings to report it."
+    )
     owner_radius: float = Field(
         2.0, gt=0, description="A person closer than this many bag-widths counts as its owner."
     )

@@ -19,6 +19,7 @@ from gridwatch.config.schema import Zone
 from gridwatch.domain.detections import COCO_CLASSES, Detections, FloatArray
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import FrameInfo, Reading
+from gridwatch.domain.slicing import Slicing
 
 
 class Params(BaseModel):
@@ -65,6 +66,11 @@ class VisionAlgorithm(Algorithm[P]):
     @abstractmethod
     def process(self, frame: FrameInfo, detections: Detections) -> list[Finding]:
         """Called for every analysed frame of the device, in order."""
+
+    def slicing(self) -> list[Slicing]:
+        """Regions of the frame the detector should also look at tile by tile on a close look
+        (small objects the rule must count); none by default."""
+        return []
 
 
 class SensorAlgorithm(Algorithm[P]):

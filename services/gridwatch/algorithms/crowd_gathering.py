@@ -13,6 +13,7 @@ from gridwatch.domain.detections import CLASS_ID, Detections
 from gridwatch.domain.episodes import Episode
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import FrameInfo
+from gridwatch.domain.slicing import Slicing
 from gridwatch.domain.zones import PolygonZone
 
 PERSON = frozenset({CLASS_ID["person"]})
@@ -23,6 +24,16 @@ class CrowdParams(Params):
     hold_s: float = Field(60.0, ge=0, description="Seconds the crowd must last to be reported.")
     release_s: float = Field(120.0, ge=0, description="Seconds below min_count that end it.")
     min_confidence: float = Field(0.3, ge=0, le=1, description="Detector score to count a box.")
+    slice_max_tiles: int = Field(
+        6,
+        ge=0,
+        description="On the camera's close look (every detector_close_look_s), the detector "
+        "also looks at each square zone's bounding box in at most this many overlapping tiles, "
+        "so distant people are counted (0: no sliced pass).",
+    )
+    slice_px: int = Field(
+        0, ge=0, description="Tile side in frame pixels (0: the model's input size, e.g. 416)."
+    )
 
 
 class CrowdGathering(VisionAlgorithm[CrowdParams]):
@@ -51,9 +62,22 @@ class CrowdGathering(VisionAlgorithm[CrowdParams]):
 
     def __init__(self, params: CrowdParams, device: DeviceContext) -> None:
         super().__init__(params, device)
-        self.zones = [PolygonZone.of(z.id, z.polygon) for z in device.zones_of(self.zone_kinds)]
+        self.zones = [
+            PolygonZone.of(z.id, z.polygon, z.object_filters())
+            for z in device.zones_of(self.zone_kinds)
+        ]
         hold, release = timedelta(seconds=params.hold_s), timedelta(seconds=params.release_s)
         self.episodes = {z.zone_id: Episode(hold, release) for z in self.zones}
+
+    def slicing(self) -> list[Slicing]:
+        if self.params.slice_max_tiles == 0:
+            return []
+        regions = []
+        for zone in self.zones:
+            xs, ys = [x for x, _ in zone.polygon], [y for _, y in zone.polygon]
+            region = (min(xs), min(ys), max(xs), max(ys))
+            regions.append(Slicing(region, self.params.slice_px, 0.2, self.params.slice_max_tiles))
+        return regions
 
     def process(self, frame: FrameInfo, detections: Detections) -> list[Finding]:
         people = detections.of_classes(PERSON)

@@ -58,11 +58,10 @@ class HeavyTruckRestricted(TrackInZone):
         "`gridwatch algo eval heavy_truck_restricted --dataset datasets/heavy_truck_restricted`: "
         "recall not measured: none of the project's real clips shows a heavy truck; nanodet "
         "0 false alarms/h (0 in 0.04 h over a panel van, a light car, a pickup and a blurred "
-        "saloon). The pickup in dog.jpg is a near miss: the full-scale pass calls it 'truck' "
-        "(0.38) and its box is 0.16 of the picture high, above min_height 0.12, so the size "
-        "test does not stop it; in the set it did not alert only because the motion gate left "
-        "few passes and the close look calls it 'car' (0.45). With every frame analysed (as "
-        "when something moves in the picture) it alerts as a heavy truck after 8 s. COCO's "
+        "saloon). The pickup in dog.jpg was a near miss while frames were stretched: the "
+        "full-scale pass called it 'truck' (0.38), its box 0.16 of the picture high, above "
+        "min_height 0.12, and with every frame analysed it alerted as a heavy truck after 8 s. "
+        "Letterboxed, NanoDet calls it 'car' (0.46) and it never reaches this rule. COCO's "
         "'truck' includes pickups: set min_height per camera"
     )
 

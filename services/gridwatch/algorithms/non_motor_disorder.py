@@ -50,7 +50,10 @@ class NonMotorDisorder(VisionAlgorithm[NonMotorParams]):
 
     def __init__(self, params: NonMotorParams, device: DeviceContext) -> None:
         super().__init__(params, device)
-        self.zones = [PolygonZone.of(z.id, z.polygon) for z in device.zones_of(self.zone_kinds)]
+        self.zones = [
+            PolygonZone.of(z.id, z.polygon, z.object_filters())
+            for z in device.zones_of(self.zone_kinds)
+        ]
         gap = timedelta(seconds=params.max_gap_s)
         self.trackers = {z.zone_id: StationaryTracker(0.4, gap) for z in self.zones}
         self.episodes = {z.zone_id: Episode(timedelta(0), gap) for z in self.zones}

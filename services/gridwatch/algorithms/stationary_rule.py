@@ -8,7 +8,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from gridwatch.algorithms.base import DeviceContext, Params, VisionAlgorithm, vision_finding
+from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm, vision_finding
+from gridwatch.algorithms.persistence import PersistenceParams
 from gridwatch.domain.detections import COCO_CLASSES, Detections
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import FrameInfo
@@ -16,13 +17,26 @@ from gridwatch.domain.stationary import StationaryTracker
 from gridwatch.domain.zones import PolygonZone
 
 
-class StationaryParams(Params):
+class StationaryParams(PersistenceParams):
     dwell_s: float = Field(60.0, gt=0, description="Seconds the object must stay in the zone.")
-    min_confidence: float = Field(0.3, ge=0, le=1, description="Detector score to count a box.")
+    min_confidence: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Median detector score over the object's last 10 sightings that it must "
+        "reach before it is reported (one frame's score is not enough).",
+    )
     max_gap_s: float = Field(
         30.0, gt=0, description="Seconds unseen (occlusion, missed frames) before it is gone."
     )
     min_iou: float = Field(0.5, gt=0, le=1, description="Overlap that counts as the same place.")
+    recheck_s: float = Field(
+        600.0,
+        ge=0,
+        description="Seconds a reported object may stay lost (hidden by a bus, missed) and, "
+        "seen again in the same place, still be the same incident: re-checked, not reported "
+        "again. A vehicle that parks there after a longer absence is a new incident.",
+    )
 
 
 class StationaryInZone(VisionAlgorithm[StationaryParams]):
@@ -31,14 +45,23 @@ class StationaryInZone(VisionAlgorithm[StationaryParams]):
 
     def __init__(self, params: StationaryParams, device: DeviceContext) -> None:
         super().__init__(params, device)
-        self.zones = [PolygonZone.of(z.id, z.polygon) for z in device.zones_of(self.zone_kinds)]
+        self.zones = [
+            PolygonZone.of(z.id, z.polygon, z.object_filters())
+            for z in device.zones_of(self.zone_kinds)
+        ]
         gap = timedelta(seconds=params.max_gap_s)
-        self.trackers = {z.zone_id: StationaryTracker(params.min_iou, gap) for z in self.zones}
+        rule = params.persistence()
+        self.trackers = {
+            z.zone_id: StationaryTracker(
+                params.min_iou, gap, persistence=rule, recheck=timedelta(seconds=params.recheck_s)
+            )
+            for z in self.zones
+        }
         self.dwell = timedelta(seconds=params.dwell_s)
 
     def process(self, frame: FrameInfo, detections: Detections) -> list[Finding]:
         objects = detections.of_classes(self.classes)
-        objects = objects[objects.confidence >= self.params.min_confidence]
+        objects = objects[objects.confidence >= self.params.min_score]
         findings = []
         for zone in self.zones:
             inside = objects[zone.trigger(objects, frame.width, frame.height)]
@@ -49,6 +72,7 @@ class StationaryInZone(VisionAlgorithm[StationaryParams]):
                 if (
                     obj.reported
                     or obj.dwell() < self.dwell
+                    or not obj.history.passes(self.trackers[zone.zone_id].persistence)
                     or not self.confirm(obj.box, frame, detections)
                 ):
                     continue

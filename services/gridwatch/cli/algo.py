@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gridwatch.algorithms.registry import plugin, plugins
+from gridwatch.cli.algo_models import compare_models
 from gridwatch.cli.common import SAMPLE_CONFIG, err, scales_or_exit
 from gridwatch.config.errors import ConfigError
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from gridwatch.detect.engine import Detector
 
 app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
+app.command("compare-models")(compare_models)
 out = Console()
 
 

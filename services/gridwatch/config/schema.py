@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gridwatch.detect.model_cards import model_names
-from gridwatch.domain.detections import check_scales
+from gridwatch.domain.detections import COCO_CLASSES, check_scales
+from gridwatch.domain.object_filters import ANY_CLASS, Bounds, ObjectFilters
 from gridwatch.enforcement.config import EnforcementConfig
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -76,6 +77,55 @@ def _polygon_area(points: list[Point]) -> float:
     return abs(area) / 2
 
 
+class ObjectFilter(Strict):
+    """Bounds a box of one class must keep to in a zone to count there; every bound optional."""
+
+    min_area: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        title="Minimum box area",
+        description="Smallest box area, as a share of the frame's area (0-1).",
+    )
+    max_area: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        title="Maximum box area",
+        description="Largest box area, as a share of the frame's area (0-1).",
+    )
+    min_ratio: float | None = Field(
+        None,
+        gt=0,
+        title="Minimum aspect ratio",
+        description="Smallest box width / height (a standing person is about 0.3-0.5).",
+    )
+    max_ratio: float | None = Field(
+        None,
+        gt=0,
+        title="Maximum aspect ratio",
+        description="Largest box width / height (a car seen from the side is about 2-3).",
+    )
+    min_score: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        title="Minimum score",
+        description="Smallest detector score of a box of this class in this zone.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ObjectFilter:
+        for low, high in (("min_area", "max_area"), ("min_ratio", "max_ratio")):
+            a, b = getattr(self, low), getattr(self, high)
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"{low} {a} exceeds {high} {b}")
+        return self
+
+    def bounds(self) -> Bounds:
+        return Bounds(self.min_area, self.max_area, self.min_ratio, self.max_ratio, self.min_score)
+
+
 class Zone(Strict):
     id: Id = Field(title="Zone id", description="Unique within the camera.")
     name: str = Field("", title="Name", description="Human name shown on evidence pictures.")
@@ -100,6 +150,25 @@ class Zone(Strict):
         title="Lawful direction",
         description="Unit-free vector (dx, dy) of lawful travel, for wrong-way detection.",
     )
+    filters: dict[str, ObjectFilter] = Field(
+        default_factory=dict,
+        title="Object filters",
+        description="Per COCO class name, or '*' for every class without its own entry: box "
+        "area, aspect ratio and score bounds a detection must keep to to count in this zone "
+        "(e.g. person: {max_ratio: 0.8} drops a wide sign read as a person).",
+    )
+
+    @field_validator("filters")
+    @classmethod
+    def _known_classes(cls, v: dict[str, ObjectFilter]) -> dict[str, ObjectFilter]:
+        unknown = sorted(k for k in v if k != ANY_CLASS and k not in COCO_CLASSES)
+        if unknown:
+            raise ValueError(f"unknown classes {unknown}: use COCO class names or '{ANY_CLASS}'")
+        return v
+
+    def object_filters(self) -> ObjectFilters:
+        """The filters as the domain's value type."""
+        return ObjectFilters.of({name: f.bounds() for name, f in self.filters.items()})
 
     @field_validator("polygon")
     @classmethod

@@ -240,7 +240,7 @@ def evaluate(
             size = (image.shape[1], image.shape[0])
             t0 = time.perf_counter()
             at = T0 + timedelta(seconds=at_s)
-            detections, look = cameras.of(clip.id, image, at)
+            detections, look = cameras.of(clip.id, image, at, algo.slicing())
             if look != "gated":
                 inferences += detector.passes(look == "close_look")
             t1 = time.perf_counter()

@@ -15,7 +15,7 @@ from gridwatch.resources import resource
 
 MODELS_DIR = resource("models")
 
-Family = Literal["nanodet", "centernet", "yolov5", "yolov8"]
+Family = Literal["nanodet", "centernet", "yolov5", "yolov8", "yolox"]
 FAMILIES: tuple[str, ...] = get_args(Family)
 _FAMILY_ROW = re.compile(r"^\|\s*Family\s*\|\s*`?([A-Za-z0-9_]+)", re.MULTILINE)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -22,6 +23,7 @@ from gridwatch.detect.motion import CloseLooks, MotionGate
 from gridwatch.domain.detections import Detections
 from gridwatch.domain.events import Finding
 from gridwatch.domain.readings import BadReading, FrameInfo, Reading
+from gridwatch.domain.slicing import Slicing
 from gridwatch.domain.tracking import Tracker
 from gridwatch.ingest.frames import Frame
 from gridwatch.runtime.clock import Clock, utc_now
@@ -58,8 +60,9 @@ Look = Literal["gated", "analysed", "close_look"]
 class CameraDetections:
     """What the model says of each camera's frames, the same way wherever frames are analysed
     (detect stage, `algo eval`): frames without motion reuse the camera's last detections, an
-    analysed frame gets one model pass (every scale on a close look), boxes get track ids.
-    `gate=None` analyses every frame. Frames of one camera come in order, from one thread."""
+    analysed frame gets one model pass (every scale on a close look, and the tiles of the
+    camera's `slicing` regions), boxes get track ids. `gate=None` analyses every frame. Frames
+    of one camera come in order, from one thread."""
 
     def __init__(self, detector: Detector, gate: MotionGate | None = None) -> None:
         self.detector, self.gate = detector, gate
@@ -67,7 +70,13 @@ class CameraDetections:
         self._last: dict[str, Detections] = {}
         self._trackers: dict[str, Tracker] = {}
 
-    def of(self, device_id: str, image: np.ndarray, at: datetime) -> tuple[Detections, Look]:
+    def of(
+        self,
+        device_id: str,
+        image: np.ndarray,
+        at: datetime,
+        slicing: Sequence[Slicing] = (),
+    ) -> tuple[Detections, Look]:
         last = self._last.get(device_id)
         if self.gate is not None:
             moving = self.gate.should_analyse(device_id, image, at)  # learns the background
@@ -76,7 +85,11 @@ class CameraDetections:
                 return last, "gated"
         tracker = self._trackers.setdefault(device_id, Tracker())
         close = self._close_looks.due(device_id, at)
-        detections = tracker.update(self.detector.detect(image, close_look=close), at)
+        if close and slicing:
+            seen = self.detector.detect(image, close_look=True, slicing=slicing)
+        else:
+            seen = self.detector.detect(image, close_look=close)
+        detections = tracker.update(seen, at)
         self._last[device_id] = detections
         return detections, "close_look" if close else "analysed"
 
@@ -156,7 +169,8 @@ class DetectStage:
         algos = self.algorithms_for(camera)
         if not algos:
             return []
-        detections = self.detections_for(frame.device_id, image, frame.at)
+        slicing = [s for algo in algos for s in algo.slicing()]
+        detections = self.detections_for(frame.device_id, image, frame.at, slicing)
         info = FrameInfo(frame.device_id, frame.seq, frame.at, image.shape[1], image.shape[0])
         findings = []
         for algo in algos:
@@ -172,9 +186,15 @@ class DetectStage:
         self.lag_ms[frame.device_id] = (self.clock() - frame.received_at).total_seconds() * 1000
         return findings
 
-    def detections_for(self, device_id: str, image: np.ndarray, at: datetime) -> Detections:
+    def detections_for(
+        self,
+        device_id: str,
+        image: np.ndarray,
+        at: datetime,
+        slicing: Sequence[Slicing] = (),
+    ) -> Detections:
         """One model pass for all the camera's algorithms, or none when nothing moved."""
-        detections, look = self.cameras.of(device_id, image, at)
+        detections, look = self.cameras.of(device_id, image, at, slicing)
         if look == "gated":
             self._count("frames_gated")
             return detections

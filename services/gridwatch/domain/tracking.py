@@ -81,3 +81,41 @@ class Tracker:
 
     def get(self, track_id: int) -> Track | None:
         return next((t for t in self.tracks if t.track_id == track_id), None)
+
+
+@dataclass(frozen=True)
+class Persistence:
+    """When a tracked object is real enough to alert on (Frigate's rule): it was seen on at least
+    `frames` of the last `window` analysed frames, and the median of its recent scores reaches
+    `min_median`. One confident frame of a misread sign does not make a person; a person
+    half-hidden for a frame keeps counting."""
+
+    frames: int = 3
+    window: int = 5
+    min_median: float = 0.35
+    scores_kept: int = 10  # the median is over the track's last scores, as in Frigate
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.frames <= self.window:
+            raise ValueError(f"need 1 ≤ frames ({self.frames}) ≤ window ({self.window})")
+
+
+@dataclass
+class ScoreHistory:
+    """One object's record over the analysed frames: seen or not on each of the last frames,
+    and its scores when seen. `observe` once per analysed frame, in order."""
+
+    seen: list[bool] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+
+    def observe(self, score: float | None, rule: Persistence) -> None:
+        """This frame's score of the object, or None when it was not seen."""
+        self.seen = [*self.seen, score is not None][-rule.window :]
+        if score is not None:
+            self.scores = [*self.scores, score][-rule.scores_kept :]
+
+    def median(self) -> float:
+        return float(np.median(self.scores)) if self.scores else 0.0
+
+    def passes(self, rule: Persistence) -> bool:
+        return sum(self.seen) >= rule.frames and self.median() >= rule.min_median
