@@ -445,7 +445,130 @@ def cli() -> dict[str, str]:
     return {f"{REFERENCE}/cli.md": page("Command line reference", intro, body)}
 
 
+def _proportion(value: Any, ci: Any) -> str:
+    return (
+        "not measured" if value is None or ci is None else f"{value:.2f} [{ci[0]:.2f}–{ci[1]:.2f}]"
+    )
+
+
+def _rate(value: Any, ci: Any) -> str:
+    return (
+        "not measured" if value is None or ci is None else f"{value:.2g} [{ci[0]:.2g}–{ci[1]:.2g}]"
+    )
+
+
+def quality() -> dict[str, str]:
+    """The measured quality of every algorithm: the recorded test-split run, against targets."""
+    from gridwatch.detect.quality_record import load_record
+    from gridwatch.domain.quality_targets import Targets, verdicts
+
+    record = load_record()
+    path = f"{REFERENCE}/quality.md"
+    command = (
+        "`gridwatch algo eval --all --split test --transforms mirror,dusk,jpeg:15,scale:0.5 "
+        "--record`"
+    )
+    if record is None:
+        body = ["No test-split run is recorded yet: every figure is **not measured**."]
+        return {path: page("Measured quality", f"Recorded by {command}.", body)}
+    t = Targets()
+    intro = (
+        f"Every algorithm on the held-out `test` split of its labelled set (`datasets/NAME`), "
+        f"recorded by {command} at commit `{record.get('commit') or '?'}` on "
+        f"{record['recorded_at'][:10]} ({record.get('cpu_count')} CPUs; the load is in each row's "
+        "JSON in `services/gridwatch/algorithms/measured_quality.json`). Proportions carry Wilson "
+        "95 % intervals, false-alarm rates an exact Poisson interval; a figure with nothing "
+        "behind it reads *not measured*. The algorithm cards (`gridwatch algo show NAME`) quote "
+        "the same record, and a unit test fails when a set's labels or the default model change "
+        f"after it was recorded. Targets for a vision rule: ≥ {t.min_positives} positives from "
+        f"≥ {t.min_scenes} scenes, ≥ {t.min_negative_hours:g} camera-hours, recall ≥ "
+        f"{t.min_recall:g}, ≤ {t.max_false_alarms_per_camera_hour:g} false alarm per "
+        f"camera-hour, and a recall drop ≤ {t.max_recall_drop:g} under each held-out transform. "
+        "Sensor rules are measured in series-hours of their synthetic sets."
+    )
+    rows = []
+    misses = []
+    for name, r in sorted(record["rules"].items()):
+        share = r.get("composited_share")
+        rows.append(
+            [
+                code(name),
+                r.get("model") or "—",
+                r["clips"],
+                r["scenes"],
+                f"{r['camera_hours']:.2f}" + (" (series)" if r.get("hours_of") == "series" else ""),
+                r["positives"],
+                r["tp"],
+                r["fp"],
+                r["fn"],
+                _proportion(r["precision"], r["precision_ci"]),
+                _proportion(r["recall"], r["recall_ci"]),
+                _rate(r["false_alarms_per_camera_hour"], r["false_alarms_ci"]),
+                "—" if share is None else f"{share:.0%}",
+            ]
+        )
+        if r.get("hours_of") != "series":
+            for v in verdicts(r):
+                if v.met is not True:
+                    misses.append(
+                        [
+                            code(name),
+                            v.target,
+                            v.figure,
+                            "not measured" if v.met is None else "missed",
+                        ]
+                    )
+    body = table(
+        [
+            "rule",
+            "model",
+            "clips",
+            "scenes",
+            "hours",
+            "positives",
+            "tp",
+            "fp",
+            "fn",
+            "precision",
+            "recall",
+            "false alarms / hour",
+            "composited",
+        ],
+        rows,
+    )
+    robust = []
+    for name, r in sorted(record["rules"].items()):
+        for x in r.get("robustness") or []:
+            drop = x.get("recall_drop")
+            robust.append(
+                [
+                    code(name),
+                    code(x["transform"]),
+                    _proportion(x["recall"], x["recall_ci"]),
+                    "not measured" if drop is None else f"{drop:+.2f}",
+                    _rate(x["false_alarms_per_camera_hour"], x["false_alarms_ci"]),
+                ]
+            )
+    if robust:
+        body += [
+            "",
+            "## Held-out transforms",
+            "",
+            "The test split again with each transform applied to every clip (frames and labels):",
+            "",
+        ]
+        body += table(["rule", "transform", "recall", "drop", "false alarms / hour"], robust)
+    body += ["", "## Targets not met", ""]
+    body += (
+        table(["rule", "target", "figure", ""], misses)
+        if misses
+        else ["Every vision rule meets every target."]
+    )
+    return {path: page("Measured quality", intro, body)}
+
+
 GENERATORS: tuple[Callable[[], dict[str, str]], ...] = (
+    quality,
     configuration,
     topics,
     metrics,

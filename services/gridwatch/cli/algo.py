@@ -66,7 +66,45 @@ def show(name: str) -> None:
     for field, info in cls.Params.model_fields.items():
         out.print(f"  {field} = {info.default!r}: {info.description or ''}")
     out.print(f"[bold]known limits[/bold]: {cls.limits}")
-    out.print(f"[bold]measured quality[/bold]: {cls.quality}")
+    out.print(f"[bold]notes on its sets[/bold]: {cls.quality}")
+    _print_measured(name)
+
+
+def _print_measured(name: str) -> None:
+    """The card's figures: the recorded test-split row, with its targets (vision rules)."""
+    from gridwatch.cli.algo_eval import proportion, rate
+    from gridwatch.detect.quality_record import load_record
+    from gridwatch.domain.quality_targets import verdicts
+
+    record = load_record()
+    row = (record or {}).get("rules", {}).get(name)
+    if record is None or row is None:
+        out.print("[bold]measured quality[/bold]: not measured (no recorded test-split run)")
+        return
+    out.print(
+        f"[bold]measured quality[/bold] (test split, recorded {record['recorded_at']} at "
+        f"{record.get('commit') or '?'}, {row.get('model') or 'no model'}, load "
+        f"{row.get('load')} on {record.get('cpu_count')} CPUs; "
+        "`gridwatch algo eval --all --split test --record`):"
+    )
+    share = row.get("composited_share")
+    out.print(
+        f"  {row['positives']} positives in {row['clips']} clips of {row['scenes']} scenes, "
+        f"{row['camera_hours']:.2f} {row.get('hours_of', 'camera')}-hours; "
+        f"tp {row['tp']}, fp {row['fp']}, fn {row['fn']}; composited share of positives "
+        f"{'—' if share is None else f'{share:.0%}'}"
+    )
+    out.print(
+        f"  precision {proportion(row['precision'], row['precision_ci'])}, recall "
+        f"{proportion(row['recall'], row['recall_ci'])}, false alarms per "
+        f"{row.get('hours_of', 'camera')}-hour "
+        f"{rate(row['false_alarms_per_camera_hour'], row['false_alarms_ci'])}"
+    )
+    if plugin(name).kind == "vision":
+        for v in verdicts(row):
+            mark = "not measured" if v.met is None else ("met" if v.met else "MISSED")
+            out.print(f"  target {v.target}: {v.figure} — {mark}")
+
 
 
 @app.command("eval")
@@ -115,6 +153,22 @@ def eval_cmd(
         str | None,
         typer.Option(help="Detector scales, e.g. 1,0.5 (default: the district default 1,0.5)."),
     ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            help="Keep each clip's detections in build/eval-cache/ and reuse them: one model "
+            "pass serves every rule and later runs (the key covers clip, transforms, model, "
+            "settings and code)."
+        ),
+    ] = True,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="With --all --split test: store the rows as the cards' measured quality "
+            "(services/gridwatch/algorithms/measured_quality.json).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Run NAME with the real detector over its labelled set (format: datasets/README.md):
@@ -123,7 +177,14 @@ def eval_cmd(
     figure with nothing behind it (no positive, no finding) reads "not measured". A sensor
     algorithm replays the set's labelled series of readings instead (no detector; hours are
     series-hours). Run it once per `--model` to compare detectors on the same labels."""
-    from gridwatch.cli.algo_eval import EvalRequest, print_table, run_many, run_one
+    from gridwatch.cli.algo_eval import (
+        EvalRequest,
+        datasets_root,
+        default_cache_dir,
+        print_table,
+        run_many,
+        run_one,
+    )
     from gridwatch.detect.labelled_set import SPLITS
     from gridwatch.domain.clip_transforms import parse_transform
 
@@ -145,7 +206,11 @@ def eval_cmd(
         transforms=tuple(transform or ()),
         held_out=held_out,
         detector=lambda: _detector(model, threads, scales),
+        cache_dir=default_cache_dir() if cache else None,
     )
+    if record and not (every and split == "test" and not transform and datasets is None):
+        err.print("[red]--record takes --all --split test over the checkout's datasets/[/red]")
+        raise typer.Exit(2)
     if every:
         failed: list[str] = []
 
@@ -154,6 +219,11 @@ def eval_cmd(
             err.print(f"{algo}: {message}", markup=False, highlight=False)
 
         rows = run_many(sorted(plugins()), req, report, datasets)
+        if record and not failed:
+            from gridwatch.detect.quality_record import write_record
+
+            path = write_record(rows, held_out, datasets_root())
+            err.print(f"recorded in {path}")
         if as_json:
             print(json.dumps(rows, indent=2, ensure_ascii=False))
         else:
@@ -162,8 +232,6 @@ def eval_cmd(
             raise typer.Exit(1)
         return
     assert name is not None
-    from gridwatch.cli.algo_eval import datasets_root
-
     try:
         row = run_one(name, req, dataset or datasets_root() / name)
     except ConfigError as e:

@@ -34,12 +34,18 @@ def datasets_root() -> Path:
     return checkout if checkout.is_dir() else Path("datasets")
 
 
+def default_cache_dir() -> Path:
+    """Where clips' detections are kept between runs: build/eval-cache/ beside datasets/."""
+    return datasets_root().resolve().parent / "build" / "eval-cache"
+
+
 @dataclass
 class EvalRequest:
     split: SplitFilter = "all"
     transforms: tuple[str, ...] = ()  # applied to every clip
     held_out: tuple[str, ...] = ()  # robustness: each run on its own and compared
     detector: Callable[[], Detector] | None = None
+    cache_dir: Path | None = None  # detections of each clip kept for later runs
     _cache: dict[str, Detector] = field(default_factory=dict)
 
     def the_detector(self) -> Detector:
@@ -73,7 +79,9 @@ def run_one(name: str, req: EvalRequest, directory: Path) -> dict[str, Any]:
     detector = req.the_detector()
 
     def run(extra: Sequence[str]) -> dict[str, Any]:
-        return evaluate(name, directory, detector, split=req.split, transforms=extra).as_dict()
+        return evaluate(
+            name, directory, detector, split=req.split, transforms=extra, cache_dir=req.cache_dir
+        ).as_dict()
 
     row = {**run(req.transforms), "status": "ok"}
     if req.held_out:

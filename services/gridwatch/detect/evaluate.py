@@ -23,11 +23,13 @@ from pydantic import Field, RootModel, field_validator
 from gridwatch.algorithms.base import DeviceContext, VisionAlgorithm
 from gridwatch.algorithms.registry import plugin
 from gridwatch.config.schema import Strict, Zone
+from gridwatch.detect import detection_cache
+from gridwatch.detect.detection_cache import ClipDetections
 from gridwatch.detect.engine import Detector
 from gridwatch.detect.frame_transforms import apply_transforms
 from gridwatch.detect.incident_memory import LocalIncidentMemory
 from gridwatch.detect.labelled_set import SplitFilter, load_labelled_set
-from gridwatch.detect.motion import MotionGate
+from gridwatch.detect.motion import MotionGate, MotionSettings
 from gridwatch.detect.stage import CameraDetections
 from gridwatch.domain.clip_transforms import (
     Transform,
@@ -39,6 +41,7 @@ from gridwatch.domain.clip_transforms import (
 )
 from gridwatch.domain.readings import FrameInfo
 from gridwatch.domain.scoring import Found, Label, Score, score, summary
+from gridwatch.domain.slicing import Slicing
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -114,6 +117,7 @@ class Evaluation:
     detect_ms_per_frame: float | None
     algorithm_ms_per_frame: float | None
     load: tuple[float, float, float]
+    cached_clips: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         s = self.score
@@ -140,6 +144,7 @@ class Evaluation:
             "detect_ms_per_inference": per_inference,
             "algorithm_ms_per_frame": _round(self.algorithm_ms_per_frame, 3),
             "load": [round(v, 2) for v in self.load],
+            "cached_clips": self.cached_clips,
         }
 
 
@@ -204,6 +209,51 @@ def _sampled(clip: Clip, base: Path) -> Iterator[tuple[float, float, np.ndarray]
     cap.release()
 
 
+def clip_detections(
+    clip: Clip,
+    directory: Path,
+    detector: Detector,
+    transforms: Sequence[Transform],
+    slicing: Sequence[Slicing],
+    cache_dir: Path | None,
+) -> tuple[ClipDetections, bool]:
+    """What the detect stage's own steps (motion gate, close looks, slicing, tracker) see of a
+    clip's transformed frames; from `cache_dir` when an earlier run stored it. True when cached."""
+    path = None
+    if cache_dir is not None:
+        key = detection_cache.clip_key(
+            (directory / clip.source).resolve(),
+            (
+                [t.spec for t in transforms],
+                clip.sample_fps,
+                clip.duration_s,
+                detector.version,
+                detector.settings,
+                MotionSettings(),
+                [repr(s) for s in slicing],
+            ),
+        )
+        path = cache_dir / f"{key}.npz"
+        cached = detection_cache.load(path)
+        if cached is not None:
+            return cached, True
+    cameras = CameraDetections(detector, MotionGate())
+    seen = ClipDetections([], [], (1, 1), [], [], [])
+    for index, (at_s, stands_for, raw) in enumerate(_sampled(clip, directory)):
+        image = apply_transforms(raw, transforms, index)
+        seen.size = (image.shape[1], image.shape[0])
+        t0 = time.perf_counter()
+        detections, look = cameras.of(clip.id, image, T0 + timedelta(seconds=at_s), slicing)
+        seen.detect_s.append(time.perf_counter() - t0)
+        seen.at_s.append(at_s)
+        seen.stands_for.append(stands_for)
+        seen.looks.append(look)
+        seen.detections.append(detections)
+    if path is not None:
+        detection_cache.save(path, seen)
+    return seen, False
+
+
 def evaluate(
     name: str,
     directory: Path,
@@ -211,10 +261,13 @@ def evaluate(
     *,
     split: SplitFilter = "all",
     transforms: Sequence[str] = (),
+    cache_dir: Path | None = None,
 ) -> Evaluation:
     """Run vision algorithm `name` with `detector` over the set in `directory`: the clips of
     `split`, each with its own transforms and then `transforms` (specs) applied to its frames
-    and labels. Camera-hours are the sum of the clips' analysed durations."""
+    and labels. Camera-hours are the sum of the clips' analysed durations. With `cache_dir`,
+    each clip's detections are stored there and reused by later runs (any rule, same clip,
+    model, settings and code); ms per frame then is the cost measured when they were stored."""
     labels = load_labels(directory, split)
     extra = parse_transforms(transforms)
     cls = plugin(name)
@@ -223,37 +276,37 @@ def evaluate(
     params = cls.Params.model_validate(labels.params if labels.algorithm == name else {})
     truth: list[Label] = []
     found: list[Found] = []
-    frames = inferences = repeats = composited = 0
+    frames = inferences = repeats = composited = cached_clips = 0
     seconds = 0.0
     detect_s = algo_s = 0.0
     for original in labels.clips:
         clip, clip_transforms = transformed_clip(original, extra)
         algo = cls(params, DeviceContext(clip.id, tuple(clip.zones), "live", detector.version))
-        # As the detect stage does: motion gating, close looks, track ids, and only findings
-        # that alert (not a repeat of a known incident within its cooldown).
-        cameras = CameraDetections(detector, MotionGate())
+        seen, cached = clip_detections(
+            clip, directory, detector, clip_transforms, algo.slicing(), cache_dir
+        )
+        cached_clips += cached
+        # As the detect stage does: only findings that alert (not a repeat of a known incident
+        # within its cooldown).
         incidents = LocalIncidentMemory()
-        size = (1, 1)
+        size = seen.size
         clip_end = 0.0
-        for index, (at_s, stands_for, raw) in enumerate(_sampled(clip, directory)):
-            image = apply_transforms(raw, clip_transforms, index)
-            size = (image.shape[1], image.shape[0])
-            t0 = time.perf_counter()
-            at = T0 + timedelta(seconds=at_s)
-            detections, look = cameras.of(clip.id, image, at, algo.slicing())
+        for i, detections in enumerate(seen.detections):
+            at_s, look = seen.at_s[i], seen.looks[i]
             if look != "gated":
                 inferences += detector.passes(look == "close_look")
             t1 = time.perf_counter()
+            at = T0 + timedelta(seconds=at_s)
             info = FrameInfo(clip.id, frames, at, *size)
             for f in algo.process(info, detections):
                 if incidents.resolve(f, at).alert:
                     found.append(Found(clip.id, f.zone_id or "", at_s, f.box))
                 else:
                     repeats += 1
-            detect_s += t1 - t0
+            detect_s += seen.detect_s[i]
             algo_s += time.perf_counter() - t1
             frames += 1
-            clip_end = at_s + stands_for
+            clip_end = at_s + seen.stands_for[i]
         seconds += clip_end
         scale = np.array([size[0], size[1], size[0], size[1]], np.float32)
         for ev in clip.events:
@@ -278,4 +331,5 @@ def evaluate(
         1000 * detect_s / frames if frames else None,
         1000 * algo_s / frames if frames else None,
         os.getloadavg(),
+        cached_clips,
     )
