@@ -106,7 +106,6 @@ def _print_measured(name: str) -> None:
             out.print(f"  target {v.target}: {v.figure} — {mark}")
 
 
-
 @app.command("eval")
 def eval_cmd(
     name: Annotated[

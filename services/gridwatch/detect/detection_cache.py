@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from importlib import metadata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
