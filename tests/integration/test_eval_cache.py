@@ -23,8 +23,8 @@ clips:
     scene: darknet-dog
     duration_s: 80
     zones:
-      - {id: kerb, kind: no_parking, polygon: [[0.55, 0.1], [0.98, 0.1], [0.98, 0.38], [0.55, 0.38]]}
-      - {id: lane, kind: lane, polygon: [[0.55, 0.1], [0.98, 0.1], [0.98, 0.38], [0.55, 0.38]]}
+      - {id: kerb, kind: no_parking, polygon: [[0.55, 0.1], [0.98, 0.1], [0.98, 0.4], [0.55, 0.4]]}
+      - {id: lane, kind: lane, polygon: [[0.55, 0.1], [0.98, 0.1], [0.98, 0.4], [0.55, 0.4]]}
     events:
       - {zone: kerb, start_s: 0, end_s: 80, box: [0.6, 0.13, 0.92, 0.3], note: white pickup}
 """
