@@ -34,19 +34,21 @@ ASPECT_TOLERANCE = 0.02
 
 
 def sprites(files: dict[str, Path]) -> dict[str, np.ndarray]:
-    out, plates = {}, {}
+    """Every cut-out, cut afresh (a few seconds) so a change of the cutting code always shows;
+    also written to build/sprites/ for a look."""
+    out: dict[str, np.ndarray] = {}
+    plates: dict[str, np.ndarray] = {}
     for s in SPRITES.values():
+        im = render.cut(s, files, plates)
         path = BUILD / "sprites" / f"{s.id}.png"
-        if path.exists():
-            im = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
-        else:
-            im = render.cut(s, files, plates)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(path), im)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), im)
         aspect = im.shape[1] / im.shape[0]
         if abs(aspect - s.aspect) > ASPECT_TOLERANCE:
-            raise ValueError(f"corpusgen/scenes.py: sprite {s.id}: the cut's aspect is "
-                             f"{aspect:.2f}, the recipe says {s.aspect}; update it")  # fmt: skip
+            raise ValueError(
+                f"corpusgen/scenes.py: sprite {s.id}: the cut's aspect is {aspect:.2f}, "
+                f"the recipe says {s.aspect}; update it"
+            )
         out[s.id] = im
     return out
 
@@ -66,19 +68,20 @@ def render_clip(recipe: Recipe, seconds: int | None, out: Path) -> str:
     )
 
 
-def sheet(path: Path, per_clip: int = 4) -> None:
-    """Frames with every rule's zones and labelled boxes drawn, for a look by eye."""
+def sheet(path: Path, per_clip: int = 3) -> None:
+    """Frames at labelled moments with every area (yellow), every actor's box (blue) and the
+    labelled box (red) drawn, for a look by eye; rendered directly, no video needed."""
+    files = materialise(BUILD / "cache")
+    cuts = sprites(files)
     tiles = []
     for r in recipes():
-        cap = cv2.VideoCapture(str(BUILD / f"{r.id}.mp4"))
-        evs = [(rule, e) for rule in RULES if FAMILY_OF[rule] == r.family for e in events(r, rule)]
-        picks = [e for _, e in evs if e.box][:per_clip] or [e for _, e in evs][:per_clip]
+        bg = render.plate(r.scene, files)
+        occ = render.occluder_mask(r.scene, bg)
+        evs = [e for rule in RULES if FAMILY_OF[rule] == r.family for e in events(r, rule)]
+        picks = [e for e in evs if e.box][:per_clip] + [e for e in evs if not e.box][:per_clip]
         for e in picks:
-            t = (e.start_s + e.end_s) / 2
-            cap.set(cv2.CAP_PROP_POS_FRAMES, int(t * r.fps))
-            ok, im = cap.read()
-            if not ok:
-                continue
+            t = round((e.start_s + e.end_s) / 2)
+            im = render.frame_at(r, t, bg, cuts, occ)
             h, w = im.shape[:2]
             for a in r.scene.areas:
                 pts = (np.array(a.polygon) * [w, h]).astype(np.int32)
@@ -89,15 +92,20 @@ def sheet(path: Path, per_clip: int = 4) -> None:
                     x1, y1, x2, y2 = pixel_box(r.scene, actor, p)
                     cv2.rectangle(im, (x1, y1), (x2, y2), (255, 128, 0), 1)
             if e.box:
-                b = (np.array(e.box) * [w, h, w, h]).astype(int)
-                cv2.rectangle(im, tuple(b[:2]), tuple(b[2:]), (0, 0, 255), 2)
-            cv2.putText(im, f"{r.id} t={t:.0f} {e.note}"[:60], (4, 14), 0, 0.45, (0, 0, 255), 1)
-            tiles.append(cv2.resize(im, (480, round(480 * h / w)))[:360])
-    tiles = [cv2.copyMakeBorder(t, 0, 360 - t.shape[0], 0, 0, cv2.BORDER_CONSTANT) for t in tiles]
+                b = (np.array(e.box) * [w, h, w, h]).round().astype(int)
+                cv2.rectangle(im, (int(b[0]), int(b[1])), (int(b[2]), int(b[3])), (0, 0, 255), 2)
+            cv2.putText(im, f"{r.id} {t}s {e.zone}: {e.note}"[:70], (4, 14), 0, 0.45,
+                        (0, 0, 255), 1)  # fmt: skip
+            tile = cv2.resize(im, (480, round(480 * h / w)))[:372]
+            tiles.append(cv2.copyMakeBorder(tile, 0, 372 - tile.shape[0], 0, 0, 0))
     while len(tiles) % 3:
         tiles.append(np.zeros_like(tiles[0]))
-    rows = [np.hstack(tiles[i : i + 3]) for i in range(0, len(tiles), 3)]
-    cv2.imwrite(str(path), np.vstack(rows))
+    for i in range(0, len(tiles), 12):
+        page = tiles[i : i + 12]
+        while len(page) % 3:
+            page.append(np.zeros_like(tiles[0]))
+        rows = [np.hstack(page[j : j + 3]) for j in range(0, len(page), 3)]
+        cv2.imwrite(str(path.with_name(f"{path.stem}-{i // 12}.png")), np.vstack(rows))
 
 
 def main() -> None:
@@ -116,8 +124,7 @@ def main() -> None:
         sheet(BUILD / "sheet.png")
         return
     todo = [r for r in recipes() if not args.only or r.id == args.only]
-    materialise(BUILD / "cache")
-    sprites(materialise(BUILD / "cache"))
+    sprites(materialise(BUILD / "cache"))  # fail early on a drifted cut
     with ProcessPoolExecutor(args.jobs) as pool:
         futures = [pool.submit(render_clip, r, args.seconds, BUILD / f"{r.id}.mp4") for r in todo]
         for f in futures:

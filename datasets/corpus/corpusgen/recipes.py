@@ -8,8 +8,11 @@ import itertools
 import random
 from dataclasses import dataclass
 
+import numpy as np
+
 from corpusgen.geometry import Key, Path, Point, inside, route
 from corpusgen.scenes import PEOPLE, SCENES, Scene
+from gridwatch.domain.zones import points_in_polygon
 
 # Ground truth is made unambiguous by construction (checked in truth.py): whatever a rule's
 # tuned threshold, a parked vehicle stands >= 180 s or <= 12 s, a loiterer stays >= 160 s and a
@@ -51,9 +54,11 @@ class Cast:
         self.actors.append(Actor(aid, sprite, Path(tuple(keys)), link, role))
         return aid
 
-    def person(self) -> str:
-        pool = [p.id for p in PEOPLE if p.source == "vtest"] + ["man-blue"]
-        return self.rng.choice(pool)
+    def person(self, pool: tuple[str, ...] = ()) -> str:
+        """A person cut-out; never one cut from this scene's own still (it would meet its
+        double), while vtest's walkers may walk their own plate again."""
+        ok = [p.id for p in PEOPLE if p.frame is not None or p.source != self.scene.source]
+        return self.rng.choice([p for p in (pool or ok) if p in ok] or ok)
 
     def walk_speed(self, y: float) -> float:
         """Normalised units per second for ~1.3 m/s at ground height y (perspective)."""
@@ -72,8 +77,11 @@ class Cast:
         guarded = [ar for ar in self.scene.areas
                    if {"area_intrusion", "loitering", "person_in_water"} & set(ar.roles)
                    and not inside(b, ar.polygon)]  # fmt: skip
-        pts = [(a[0] + (b[0] - a[0]) * k / 40, a[1] + (b[1] - a[1]) * k / 40) for k in range(41)]
-        return any(inside(p, ar.polygon) for ar in guarded for p in pts)
+        f = np.linspace(0.0, 1.0, 41)[:, None]
+        pts = (np.asarray(a) + (np.asarray(b) - np.asarray(a)) * f).astype(np.float32)
+        return any(
+            points_in_polygon(pts, np.asarray(ar.polygon, dtype=np.float32)).any() for ar in guarded
+        )
 
     # ---- episodes ----
     def passer(self, t0: float, reverse: bool | None = None) -> None:
@@ -236,8 +244,8 @@ def water_clip(scene: Scene, cid: str, duration: int, n: int, seed: int) -> Reci
     wade = scene.spots["wade"]
     for t in _slots(duration, n, rng):
         spot = (wade[0] + rng.uniform(-0.06, 0.06), wade[1] + rng.uniform(-0.03, 0.03))
-        cast.visit(rng.choice(["child-1", "child-2", cast.person()]), spot, t, rng.uniform(25, 90),
-                   "wader", 0.03)  # fmt: skip
+        who = cast.person(("child-1", "child-2", "man-blue", "vt50-668", "vt425-709"))
+        cast.visit(who, spot, t, rng.uniform(25, 90), "wader", 0.03)
         for _ in range(4):
             cast.passer(t + rng.uniform(0, duration / n - 60))
     return Recipe(cid, scene, "water", duration, 1, seed, tuple(cast.actors))

@@ -5,6 +5,7 @@ H.264 encoding with the ffmpeg binary. Where things go comes from truth.pixel_bo
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -13,7 +14,7 @@ import numpy as np
 from corpusgen.geometry import inside
 from corpusgen.recipes import Recipe
 from corpusgen.scenes import SPRITES, Scene, Sprite
-from corpusgen.truth import pixel_box
+from corpusgen.truth import SUBMERGED, pixel_box
 
 Image = np.ndarray
 
@@ -151,30 +152,31 @@ def _shadow(frame: Image, box: tuple[int, int, int, int]) -> None:
     frame[:] = frame * (1 - mask)
 
 
-def frames(recipe: Recipe, bg: Image, sprites: dict[str, Image], occ: Image):  # type: ignore[no-untyped-def]
+def frame_at(recipe: Recipe, t: float, bg: Image, sprites: dict[str, Image], occ: Image) -> Image:
+    """The picture at `t` seconds: every present actor pasted farthest first, then what stands
+    in front of the ground (occluders) put back."""
     scene = recipe.scene
-    noise_rng = np.random.default_rng(recipe.seed)
     water = scene.area(scene.water).polygon if scene.water else None
+    frame = bg.astype(np.float32)
+    here = [(a, p) for a in recipe.actors if (p := a.path.at(t)) is not None]
+    for actor, p in sorted(here, key=lambda ap: ap[1][1]):
+        s = SPRITES[actor.sprite]
+        box = pixel_box(scene, actor, p)
+        if water is not None and s.kind == "person" and inside(p, water):
+            # the visible box ends at the waterline: paste the whole body, keep its top rows
+            full = (box[0], box[1], box[2], box[1] + round((box[3] - box[1]) / (1 - SUBMERGED)))
+            _paste(frame, sprites[actor.sprite], full, _flip(s, actor, t), box[3] - box[1])
+        else:
+            _shadow(frame, box)
+            _paste(frame, sprites[actor.sprite], box, _flip(s, actor, t))
+    if occ.any():
+        frame = frame * (1 - occ[..., None]) + bg.astype(np.float32) * occ[..., None]
+    return np.clip(frame, 0, 255).astype(np.uint8)
+
+
+def frames(recipe: Recipe, bg: Image, sprites: dict[str, Image], occ: Image) -> Iterator[Image]:
     for k in range(recipe.duration_s * recipe.fps):
-        t = k / recipe.fps
-        frame = bg.astype(np.float32)
-        here = [(a, p) for a in recipe.actors if (p := a.path.at(t)) is not None]
-        for actor, p in sorted(here, key=lambda ap: ap[1][1]):
-            s = SPRITES[actor.sprite]
-            box = pixel_box(scene, actor, p)
-            wet = water is not None and s.kind == "person" and inside(p, water)
-            full_h = round(box[3] - box[1]) if not wet else None
-            if wet:
-                full = (box[0], box[1], box[2], box[1] + round((box[3] - box[1]) / 0.6))
-                _paste(frame, sprites[actor.sprite], full, _flip(s, actor, t), box[3] - box[1])
-            else:
-                _shadow(frame, box)
-                _paste(frame, sprites[actor.sprite], box, _flip(s, actor, t))
-            del full_h
-        if occ.any():
-            frame = frame * (1 - occ[..., None]) + bg.astype(np.float32) * occ[..., None]
-        frame += noise_rng.normal(0, 2.0, frame.shape).astype(np.float32)
-        yield np.clip(frame, 0, 255).astype(np.uint8)
+        yield frame_at(recipe, k / recipe.fps, bg, sprites, occ)
 
 
 def _flip(s: Sprite, actor, t: float) -> bool:  # type: ignore[no-untyped-def]
@@ -187,7 +189,7 @@ def write(path: Path, recipe: Recipe, images) -> None:  # type: ignore[no-untype
     path.parent.mkdir(parents=True, exist_ok=True)
     cmd = ["ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
            "-s", f"{w}x{h}", "-r", str(recipe.fps), "-i", "-", "-c:v", "libx264",
-           "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-threads", "1",
+           "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-threads", "1",
            "-g", str(10 * recipe.fps), "-bitexact", str(path)]  # fmt: skip
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
     assert proc.stdin is not None

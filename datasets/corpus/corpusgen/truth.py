@@ -67,27 +67,30 @@ def times(recipe: Recipe, fps: int) -> list[float]:
     return [k / fps for k in range(int(recipe.duration_s * fps))]
 
 
-def _track(recipe: Recipe, actor: Actor, ts: list[float]) -> list[Point | None]:
-    """The ground point at each time (None when absent), interpolated as Path.at does."""
+def _track(recipe: Recipe, actor: Actor, ts: list[float]) -> npt.NDArray[np.float64]:
+    """Ground points at the times `ts` (NaN where absent), interpolated as Path.at does."""
     t = np.asarray(ts)
     keys = actor.path.keys
     kt = np.array([k.t for k in keys])
-    xs = np.interp(t, kt, [k.x for k in keys])
-    ys = np.interp(t, kt, [k.y for k in keys])
+    out = np.full((len(t), 2), np.nan)
     here = (t >= kt[0]) & (t <= kt[-1])
-    return [(float(x), float(y)) if h else None for x, y, h in zip(xs, ys, here, strict=True)]
+    out[here, 0] = np.interp(t[here], kt, [k.x for k in keys])
+    out[here, 1] = np.interp(t[here], kt, [k.y for k in keys])
+    return out
 
 
-def _inside_mask(track: list[Point | None], area: Area) -> npt.NDArray[np.bool_]:
-    idx = [i for i, p in enumerate(track) if p is not None]
+def _inside_mask(track: npt.NDArray[np.float64], area: Area) -> npt.NDArray[np.bool_]:
+    here = ~np.isnan(track[:, 0])
     mask = np.zeros(len(track), dtype=bool)
-    if idx:
-        pts = np.asarray([track[i] for i in idx], dtype=np.float32)
-        mask[idx] = points_in_polygon(pts, np.asarray(area.polygon, dtype=np.float32))
+    if here.any():
+        poly = np.asarray(area.polygon, dtype=np.float32)
+        mask[here] = points_in_polygon(track[here].astype(np.float32), poly)
     return mask
 
 
-def _in_spans(track: list[Point | None], area: Area, ts: list[float]) -> list[tuple[float, float]]:
+def _in_spans(
+    track: npt.NDArray[np.float64], area: Area, ts: list[float]
+) -> list[tuple[float, float]]:
     return spans(list(_inside_mask(track, area)), ts)
 
 
@@ -129,9 +132,8 @@ def events(recipe: Recipe, rule: str) -> list[Event]:
             for v in vehicles:
                 track = _track(recipe, v, ts)
                 for s0, s1 in _in_spans(track, area, ts):
-                    pts = [p for p, t in zip(track, ts, strict=True) if p and s0 <= t <= s1]
-                    along = min(((p[0] - pts[0][0]) * dx + (p[1] - pts[0][1]) * dy) / norm
-                                for p in pts)  # fmt: skip
+                    sel = track[(np.asarray(ts) >= s0) & (np.asarray(ts) <= s1)]
+                    along = float(((sel - sel[0]) @ np.array([dx, dy])).min() / norm)
                     _check(not -0.15 < along < -0.05, recipe, f"{v.id} moves {along:.3f} back")
                     if along <= -0.15:
                         out.append(Event(area.id, s0, s1, None, f"{v.sprite} against the lane"))
@@ -141,14 +143,11 @@ def events(recipe: Recipe, rule: str) -> list[Event]:
                     continue
                 track = _track(recipe, v, ts)
                 for s0, s1 in _in_spans(track, area, ts):
-                    tall = [
-                        t for p, t in zip(track, ts, strict=True)
-                        if p and s0 <= t <= s1 and _height(recipe, v, p) >= HEAVY
-                    ]  # fmt: skip
-                    hmax = max(_height(recipe, v, p) for p, t in zip(track, ts, strict=True)
-                               if p and s0 <= t <= s1)  # fmt: skip
-                    _check(hmax < 0.09 or len(tall) >= 4, recipe, f"{v.id} height {hmax:.3f}")
-                    if len(tall) >= 4:
+                    sel = track[(np.asarray(ts) >= s0) & (np.asarray(ts) <= s1)]
+                    heights = [_height(recipe, v, (float(x), float(y))) for x, y in sel]
+                    tall, hmax = sum(h >= HEAVY for h in heights), max(heights)
+                    _check(hmax < 0.09 or tall >= 4, recipe, f"{v.id} height {hmax:.3f}")
+                    if tall >= 4:
                         out.append(Event(area.id, s0, s1, None, f"{v.sprite}, box {hmax:.2f} high"))
         elif rule in ("area_intrusion", "loitering", "person_in_water"):
             lo, hi = {"area_intrusion": (0, 10), "loitering": (25, 150),
