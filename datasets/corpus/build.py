@@ -108,12 +108,74 @@ def sheet(path: Path, per_clip: int = 3) -> None:
         cv2.imwrite(str(path.with_name(f"{path.stem}-{i // 12}.png")), np.vstack(rows))
 
 
+DETECTED_AS = {  # COCO classes that count as seeing a cut-out of each kind
+    "person": {"person"},
+    "car": {"car", "bus", "truck"},
+    "truck": {"car", "bus", "truck"},
+    "bicycle": {"bicycle", "motorcycle"},
+    "bag": {"backpack", "handbag", "suitcase"},
+}
+
+
+def detector_check(moments: int) -> None:
+    """Run the shipped detector (as `algo eval` does: close look included) on composited frames
+    at seeded moments and count, per kind of cut-out, how many it finds at their place
+    (same class family, IoU >= 0.3). A plausibility check of the pictures, not a score."""
+    import random
+
+    from gridwatch.detect.engine import shared_detector
+    from gridwatch.domain.detections import COCO_CLASSES, box_iou
+
+    detector = shared_detector()
+    files = materialise(BUILD / "cache")
+    cuts = sprites(files)
+    seen: dict[tuple[str, str], list[int]] = {}
+    for r in recipes():
+        bg = render.plate(r.scene, files)
+        occ = render.occluder_mask(r.scene, bg)
+        rng = random.Random(r.seed)
+        evs = [e for rule in RULES if FAMILY_OF[rule] == r.family for e in events(r, rule)]
+        times = [round((e.start_s + e.end_s) / 2) for e in rng.sample(evs, min(len(evs), moments))]
+        w, h = r.scene.size
+        for t in times:
+            im = render.frame_at(r, t, bg, cuts, occ)
+            det = detector.detect(im, close_look=True)
+            names = [COCO_CLASSES[int(c)] for c in det.class_id]
+            for actor in r.actors:
+                p = actor.path.at(t)
+                kind = SPRITES[actor.sprite].kind
+                if p is None or kind not in DETECTED_AS:
+                    continue
+                box = pixel_box(r.scene, actor, p)
+                if box[0] < 0 or box[1] < 0 or box[2] > w or box[3] > h:
+                    continue  # cut by the frame edge
+                ok = [i for i, n in enumerate(names) if n in DETECTED_AS[kind]]
+                hit = (
+                    bool(ok)
+                    and float(box_iou(np.asarray([box], np.float32), det.xyxy[ok]).max()) >= 0.3
+                )
+                tally = seen.setdefault((r.scene.id, kind), [0, 0])
+                tally[0] += 1
+                tally[1] += int(hit)
+    print(f"{'scene':12} {'kind':8} {'objects':>7} {'found':>6} {'share':>6}")
+    totals: dict[str, list[int]] = {}
+    for (scene, kind), (n, k) in sorted(seen.items()):
+        print(f"{scene:12} {kind:8} {n:7d} {k:6d} {k / n:6.2f}")
+        t = totals.setdefault(kind, [0, 0])
+        t[0] += n
+        t[1] += k
+    for kind, (n, k) in sorted(totals.items()):
+        print(f"{'all':12} {kind:8} {n:7d} {k:6d} {k / n:6.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--labels", action="store_true", help="only write the label files")
     ap.add_argument("--only", help="render only this clip id")
     ap.add_argument("--seconds", type=int, help="render only the first N seconds")
     ap.add_argument("--sheet", action="store_true", help="write build/sheet-*.png")
+    ap.add_argument("--detector-check", type=int, metavar="N",
+                    help="run the shipped detector at N labelled moments per clip")  # fmt: skip
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
     for path, text in label_files().items():
@@ -122,6 +184,9 @@ def main() -> None:
         return
     if args.sheet:
         sheet(BUILD / "sheet.png")
+        return
+    if args.detector_check:
+        detector_check(args.detector_check)
         return
     todo = [r for r in recipes() if not args.only or r.id == args.only]
     sprites(materialise(BUILD / "cache"))  # fail early on a drifted cut

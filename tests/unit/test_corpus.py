@@ -174,13 +174,10 @@ def test_the_shipped_media_are_the_manifest_files():
 def test_a_tiny_render_pastes_the_cut_out_where_the_label_says(tmp_path):
     media = {f: ROOT / "media" / f"{f}.jpg" for f in ("dog", "person")}
     recipe = parking_recipe(200)
-    person = Actor(
-        "p", "man-blue", geometry.Path((geometry.Key(0, 0.2, 0.34), geometry.Key(3, 0.25, 0.34)))
-    )
-    recipe = Recipe("tiny", recipe.scene, recipe.family, 3, 1, 7, (
-        Actor("c", "pickup", geometry.Path((geometry.Key(0, 0.3, 0.31), geometry.Key(3, 0.3, 0.31)))),
-        person,
-    ))  # fmt: skip
+    walk = geometry.Path((geometry.Key(0, 0.05, 0.34), geometry.Key(3, 0.08, 0.34)))
+    parked = geometry.Path((geometry.Key(0, 0.3, 0.31), geometry.Key(3, 0.3, 0.31)))
+    actors = (Actor("c", "pickup", parked), Actor("p", "man-blue", walk))
+    recipe = Recipe("tiny", recipe.scene, recipe.family, 3, 1, 7, actors)
     bg = render.plate(recipe.scene, media)
     cuts = {s: render.cut(scenes.SPRITES[s], media, {}) for s in ("pickup", "man-blue")}
     frames = list(render.frames(recipe, bg, cuts, np.zeros(bg.shape[:2], np.float32)))

@@ -178,13 +178,13 @@ class Cast:
                      "stall", link=self.actors[-1].id)  # fmt: skip
 
     def bikes(self, spot: Point, t0: float, stay: float, pieces: int) -> None:
-        """`pieces` bicycle cut-outs wheeled in one after another, left for `stay` seconds."""
+        """`pieces` bicycles wheeled in one after another, left side by side for `stay` s."""
         for i in range(pieces):
-            p = (spot[0] + 0.05 * i, spot[1] + 0.004 * i)
+            p = (spot[0] + 0.045 * i, spot[1] - 0.02 * i)  # a row going away from the camera
             walker = self.person()
             self.visit(walker, (p[0] - 0.02, p[1]), t0 + 20 * i, 5, "cyclist")
             k = self.actors[-1].path.keys
-            sprite = "bikes-pair" if i == 0 and pieces >= 2 else "bike-pannier"
+            sprite = "bike-red"
             bike_keys = [Key(kk.t, kk.x + 0.02, kk.y) for kk in k[:2]]
             bike_keys.append(Key(round(t0 + 20 * (pieces - 1) + 30 + stay, 3), p[0], p[1]))
             self.add(sprite, bike_keys, "bike", link=self.actors[-1].id)
@@ -231,7 +231,8 @@ def people_clip(scene: Scene, cid: str, duration: int, n: int, seed: int) -> Rec
         # waiting without goods, two bicycles only
         cast.leave_bag(sp["bag"], t + 200, rng.uniform(190, 230), owner_stays=i % 4 == 3)
         cast.vend(sp["vend"], t + 5, rng.uniform(435, 450), with_stall=i % 4 != 1)
-        cast.bikes(sp["bikes"], t + 5, rng.uniform(440, 450), pieces=1 if i % 4 == 2 else 2)
+        if "bikes" in sp:
+            cast.bikes(sp["bikes"], t + 5, rng.uniform(440, 450), pieces=2 if i % 4 == 2 else 3)
         cast.crowd((sp["crowd"][0] + 0.05, sp["crowd"][1]), rng.randint(3, 6), t + 300, 60)
         for _ in range(6):
             cast.passer(t + rng.uniform(0, act - 40))

@@ -52,7 +52,7 @@ def plate(scene: Scene, files: dict[str, Path]) -> Image:
     return cv2.resize(im, scene.size, interpolation=cv2.INTER_AREA)
 
 
-def grabcut(im: Image, box: tuple[int, int, int, int], dark_seed: bool = False) -> Image:
+def grabcut(im: Image, box: tuple[int, int, int, int]) -> Image:
     """Foreground mask (uint8 0/1) of the object in `box`; deterministic (seeded RNG)."""
     cv2.setRNGSeed(0)
     x1, y1, x2, y2 = box
@@ -63,10 +63,6 @@ def grabcut(im: Image, box: tuple[int, int, int, int], dark_seed: bool = False) 
     mask = np.full(roi.shape[:2], cv2.GC_BGD, np.uint8)
     inner = (slice(y1 - Y1, y2 - Y1), slice(x1 - X1, x2 - X1))
     mask[inner] = cv2.GC_PR_FGD
-    if dark_seed:
-        g = cv2.cvtColor(roi, cv2.COLOR_BGR2GRAY).astype(np.float32)
-        dark = g < cv2.blur(g, (21, 21)) - 18
-        mask[inner][dark[inner]] = cv2.GC_FGD
     bg, fg = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.grabCut(roi, mask, None, bg, fg, 8, cv2.GC_INIT_WITH_MASK)
     full = np.zeros(im.shape[:2], np.uint8)
@@ -82,13 +78,35 @@ def _largest(mask: Image) -> Image:
     return (lab == keep).astype(np.uint8)
 
 
+def _thin(im: Image, sprite: Sprite) -> Image:
+    """Mask of a thin-framed object (a bicycle): saturated red or locally dark pixels in the
+    box, without the excluded ellipses and specks under 40 pixels."""
+    x1, y1, x2, y2 = sprite.box
+    roi = im[y1:y2, x1:x2]
+    hsv = cv2.cvtColor(roi, cv2.COLOR_BGR2HSV)
+    red = ((hsv[..., 0] < 10) | (hsv[..., 0] > 170)) & (hsv[..., 1] > 90) & (hsv[..., 2] > 60)
+    g = cv2.cvtColor(roi, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    m = (red | (g < cv2.blur(g, (25, 25)) - 25)).astype(np.uint8)
+    for a, b, c, d in sprite.exclude:
+        cv2.ellipse(m, ((a + c) // 2, (b + d) // 2), ((c - a) // 2, (d - b) // 2), 0, 0, 360, 0, -1)
+    m = cv2.morphologyEx(m, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    _, lab, stats, _ = cv2.connectedComponentsWithStats(m)
+    small = np.nonzero(stats[:, cv2.CC_STAT_AREA] < 40)[0]
+    m[np.isin(lab, small)] = 0
+    full = np.zeros(im.shape[:2], np.uint8)
+    full[y1:y2, x1:x2] = m
+    return full
+
+
 def cut(sprite: Sprite, files: dict[str, Path], plates: dict[str, Image]) -> Image:
     """The sprite as a BGRA picture tight around its mask, edges feathered."""
     im = read_source(files[sprite.source], sprite.frame)
     x1, y1, x2, y2 = sprite.box
-    if sprite.kind == "stall":  # a crate of produce: the picture's whole rectangle
+    if sprite.cut == "rect":  # a crate of produce: the picture's whole rectangle
         mask = np.zeros(im.shape[:2], np.uint8)
         mask[y1:y2, x1:x2] = 1
+    elif sprite.cut == "thin":
+        mask = _thin(im, sprite)
     elif sprite.source == "vtest" and sprite.frame not in (None, -1):
         clean = plates.setdefault("vtest-median", read_source(files["vtest"], -1))
         diff = np.abs(im.astype(np.int16) - clean.astype(np.int16)).max(axis=2) > 32
@@ -97,8 +115,9 @@ def cut(sprite: Sprite, files: dict[str, Path], plates: dict[str, Image]) -> Ima
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     else:
-        mask = grabcut(im, sprite.box, sprite.dark_seed)
-    mask = _largest(mask)
+        mask = grabcut(im, sprite.box)
+    if sprite.cut != "thin":
+        mask = _largest(mask)
     ys, xs = np.nonzero(mask)
     a, b, c, d = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
     alpha = cv2.GaussianBlur(mask.astype(np.float32), (5, 5), 0)[b:d, a:c]
