@@ -53,16 +53,20 @@ def sprites(files: dict[str, Path]) -> dict[str, np.ndarray]:
     return out
 
 
-def render_clip(recipe: Recipe, seconds: int | None, out: Path) -> str:
-    files = materialise(BUILD / "cache")
-    cut = sprites(files)
+def render_clip(
+    recipe: Recipe,
+    seconds: int | None,
+    out: Path,
+    files: dict[str, Path],
+    cuts: dict[str, np.ndarray],
+) -> str:
     bg = render.plate(recipe.scene, files)
     occ = render.occluder_mask(recipe.scene, bg)
     if seconds:
         recipe = Recipe(recipe.id, recipe.scene, recipe.family, seconds, recipe.fps, recipe.seed,
                         recipe.actors, recipe.transforms)  # fmt: skip
     t0 = time.perf_counter()
-    render.write(out, recipe, render.frames(recipe, bg, cut, occ))
+    render.write(out, recipe, render.frames(recipe, bg, cuts, occ))
     return (
         f"{out.name}: {recipe.duration_s * recipe.fps} frames in {time.perf_counter() - t0:.0f} s"
     )
@@ -168,6 +172,31 @@ def detector_check(moments: int) -> None:
         print(f"{'all':12} {kind:8} {n:7d} {k:6d} {k / n:6.2f}")
 
 
+def stats() -> str:
+    """Markdown table: per rule and split, positives, places, camera-hours (originals; the
+    transformed copies repeat them)."""
+    rows = ["| rule | split | positives | places with positives / all | camera-hours | "
+            "+ transformed copies (h) |", "|---|---|---|---|---|---|"]  # fmt: skip
+    rs = recipes()
+    for rule in RULES:
+        for split in ("test", "dev"):
+            mine = [
+                r
+                for r in rs
+                if FAMILY_OF[rule] == r.family
+                and r.scene.split == split
+                and any(rule in a.roles for a in r.scene.areas)
+            ]
+            evs = {r.id: events(r, rule) for r in mine}
+            places = {r.scene.place_id for r in mine}
+            hit = {r.scene.place_id for r in mine if evs[r.id]}
+            hours = sum(r.duration_s for r in mine) / 3600
+            copies = sum(r.duration_s * len(r.transforms) for r in mine) / 3600
+            rows.append(f"| {rule} | {split} | {sum(map(len, evs.values()))} | "
+                        f"{len(hit)} / {len(places)} | {hours:.2f} | {copies:.2f} |")  # fmt: skip
+    return "\n".join(rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--labels", action="store_true", help="only write the label files")
@@ -176,10 +205,15 @@ def main() -> None:
     ap.add_argument("--sheet", action="store_true", help="write build/sheet-*.png")
     ap.add_argument("--detector-check", type=int, metavar="N",
                     help="run the shipped detector at N labelled moments per clip")  # fmt: skip
+    ap.add_argument("--stats", action="store_true", help="print the counts table (Markdown)")
+    ap.add_argument("--out", type=Path, default=BUILD, help="folder of the rendered clips")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
     for path, text in label_files().items():
         path.write_text(text)
+    if args.stats:
+        print(stats())
+        return
     if args.labels:
         return
     if args.sheet:
@@ -189,9 +223,13 @@ def main() -> None:
         detector_check(args.detector_check)
         return
     todo = [r for r in recipes() if not args.only or r.id == args.only]
-    sprites(materialise(BUILD / "cache"))  # fail early on a drifted cut
+    files = materialise(BUILD / "cache")
+    cuts = sprites(files)
     with ProcessPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(render_clip, r, args.seconds, BUILD / f"{r.id}.mp4") for r in todo]
+        futures = [
+            pool.submit(render_clip, r, args.seconds, args.out / f"{r.id}.mp4", files, cuts)
+            for r in todo
+        ]
         for f in futures:
             print(f.result(), flush=True)
 

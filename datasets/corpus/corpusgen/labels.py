@@ -21,8 +21,8 @@ HEADER = (
 def clip_entries(rule: str, rs: list[Recipe]) -> list[dict[str, Any]]:
     out = []
     for r in rs:
-        if FAMILY_OF[rule] != r.family:
-            continue
+        if FAMILY_OF[rule] != r.family or not any(rule in a.roles for a in r.scene.areas):
+            continue  # a clip without the rule's zones would add hours that measure nothing
         zs, evs = zones(r, rule), [e.as_dict() for e in events(r, rule)]
         for variant in ((), *r.transforms):
             entry: dict[str, Any] = {

@@ -100,7 +100,10 @@ def _thin(im: Image, sprite: Sprite) -> Image:
 
 def cut(sprite: Sprite, files: dict[str, Path], plates: dict[str, Image]) -> Image:
     """The sprite as a BGRA picture tight around its mask, edges feathered."""
-    im = read_source(files[sprite.source], sprite.frame)
+    key = f"{sprite.source}@{sprite.frame}"
+    if key not in plates:
+        plates[key] = read_source(files[sprite.source], sprite.frame)
+    im = plates[key]
     x1, y1, x2, y2 = sprite.box
     if sprite.cut == "rect":  # a crate of produce: the picture's whole rectangle
         mask = np.zeros(im.shape[:2], np.uint8)
@@ -108,7 +111,9 @@ def cut(sprite: Sprite, files: dict[str, Path], plates: dict[str, Image]) -> Ima
     elif sprite.cut == "thin":
         mask = _thin(im, sprite)
     elif sprite.source == "vtest" and sprite.frame not in (None, -1):
-        clean = plates.setdefault("vtest-median", read_source(files["vtest"], -1))
+        if "vtest@-1" not in plates:
+            plates["vtest@-1"] = read_source(files["vtest"], -1)
+        clean = plates["vtest@-1"]
         diff = np.abs(im.astype(np.int16) - clean.astype(np.int16)).max(axis=2) > 32
         mask = np.zeros(im.shape[:2], np.uint8)
         mask[y1:y2, x1:x2] = diff[y1:y2, x1:x2]
