@@ -19,6 +19,7 @@ from gridwatch.domain.zones import points_in_polygon
 # passer-by <= 25 s, an intruder stays 12-22 s, a crowd holds >= 18 people for >= 100 s, a stall
 # and a heap of bicycles stay >= 430 s, a left bag >= 190 s.
 BASE_SEED = 20261206
+BIKE_ROW = ((0.0, 0.0), (0.045, -0.02), (0.09, -0.04))  # a row going away from the camera
 # The held-out transforms of the test split, two per clip in turn, so each family's test clips
 # carry all four and an evaluation costs twice the originals, not five times; dev gets a mirror
 # and seeded rain for tuning.
@@ -86,6 +87,23 @@ class Cast:
         return any(
             points_in_polygon(pts, np.asarray(ar.polygon, dtype=np.float32)).any() for ar in guarded
         )
+
+    def near(
+        self, spot: Point, dx: float, dy: float, row: tuple[Point, ...] = ((0.0, 0.0),)
+    ) -> Point:
+        """A place within (dx, dy) of `spot` that stays in every area `spot` is in, enters no
+        other area, and keeps the offsets of `row` (e.g. a row of bicycles) there too; incidents
+        then recur near a hot spot, not on the same pixel. `spot` itself if none is found."""
+        home = [a for a in self.scene.areas if inside(spot, a.polygon)]
+        others = [a for a in self.scene.areas if a not in home]
+        for _ in range(30):
+            p = (spot[0] + self.rng.uniform(-dx, dx), spot[1] + self.rng.uniform(-dy, dy))
+            pts = [(p[0] + ox, p[1] + oy) for ox, oy in row]
+            if all(inside(q, a.polygon) for q in pts for a in home) and not any(
+                inside(q, a.polygon) for q in pts for a in others
+            ):
+                return p
+        return spot
 
     # ---- episodes ----
     def passer(self, t0: float, reverse: bool | None = None) -> None:
@@ -184,7 +202,7 @@ class Cast:
     def bikes(self, spot: Point, t0: float, stay: float, pieces: int) -> None:
         """`pieces` bicycles wheeled in one after another, left side by side for `stay` s."""
         for i in range(pieces):
-            p = (spot[0] + 0.045 * i, spot[1] - 0.02 * i)  # a row going away from the camera
+            p = (spot[0] + BIKE_ROW[i][0], spot[1] + BIKE_ROW[i][1])
             walker = self.person()
             self.visit(walker, (p[0] - 0.02, p[1]), t0 + 20 * i, 5, "cyclist")
             k = self.actors[-1].path.keys
@@ -203,17 +221,18 @@ def vehicle_clip(scene: Scene, cid: str, duration: int, n: int, seed: int) -> Re
     rng = random.Random(seed)
     cast = Cast(scene, rng)
     road = list(next(v for k, v in scene.routes.items() if k.startswith("drive")))
-    spots = [scene.spots["park-1"], scene.spots["park-2"]]
+    bays = [scene.spots["park-1"], scene.spots["park-2"]]
     for i, t in enumerate(_slots(duration, n, rng)):
         # one parking (lane/no-parking/fire lane), one wrong-way pass, one truck, traffic
-        cast.drive("car-silver", road, t, 16,
-                   stop=(spots[i % 2], rng.uniform(190, 260)))  # fmt: skip
+        bay = cast.near(bays[i % 2], 0.04, 0.008)
+        cast.drive("car-silver", road, t, 16, stop=(bay, rng.uniform(190, 260)))
         base = duration / n
         cast.drive("car-silver", road[::-1], t + base * 0.55, rng.uniform(12, 18))
-        cast.drive("pickup" if scene.id == "dog" else "van", road, t + base * 0.75,
-                   rng.uniform(12, 18))  # fmt: skip
+        truck = "pickup" if scene.id == "dog" else "van"
+        cast.drive(truck, road, t + base * 0.75, rng.uniform(12, 18))
+        drop_off = cast.near(bays[(i + 1) % 2], 0.04, 0.008)
         cast.drive("car-silver", road, t + base * 0.35, rng.uniform(10, 16),
-                   stop=(spots[(i + 1) % 2], rng.uniform(4, 10)))  # fmt: skip
+                   stop=(drop_off, rng.uniform(4, 10)))  # fmt: skip
         cast.drive("car-silver", road, t + base * 0.9, rng.uniform(10, 16))
         for _ in range(3):
             cast.passer(t + rng.uniform(0, base - 60))
@@ -227,16 +246,19 @@ def people_clip(scene: Scene, cid: str, duration: int, n: int, seed: int) -> Rec
     sp = scene.spots
     for i, t in enumerate(_slots(duration, n, rng, 10)):
         cast.crowd(sp["crowd"], rng.randint(18, 22), t + 10, rng.uniform(100, 130))
-        cast.visit(cast.person(), sp["loiter"], t + 15, rng.uniform(160, 240), "loiterer", 0.02,
+        loiter, lawn = cast.near(sp["loiter"], 0.04, 0.01), cast.near(sp["lawn"], 0.05, 0.015)
+        bag, vend = cast.near(sp["bag"], 0.04, 0.008), cast.near(sp["vend"], 0.03, 0.005)
+        cast.visit(cast.person(), loiter, t + 15, rng.uniform(160, 240), "loiterer", 0.02,
                    entry=sp.get("loiter-entry"))  # fmt: skip
-        cast.visit(cast.person(), sp["lawn"], t + 250, rng.uniform(12, 18), "intruder",
+        cast.visit(cast.person(), lawn, t + 250, rng.uniform(12, 18), "intruder",
                    entry=sp.get("lawn-entry"))  # fmt: skip
         # every fourth act holds a hard negative instead: a bag kept by its owner, a person
         # waiting without goods, two bicycles only
-        cast.leave_bag(sp["bag"], t + 200, rng.uniform(190, 230), owner_stays=i % 4 == 3)
-        cast.vend(sp["vend"], t + 5, rng.uniform(435, 450), with_stall=i % 4 != 1)
+        cast.leave_bag(bag, t + 200, rng.uniform(190, 230), owner_stays=i % 4 == 3)
+        cast.vend(vend, t + 5, rng.uniform(435, 450), with_stall=i % 4 != 1)
         if "bikes" in sp:
-            cast.bikes(sp["bikes"], t + 5, rng.uniform(440, 450), pieces=2 if i % 4 == 2 else 3)
+            bikes = cast.near(sp["bikes"], 0.03, 0.008, BIKE_ROW)
+            cast.bikes(bikes, t + 5, rng.uniform(440, 450), pieces=2 if i % 4 == 2 else 3)
         cast.crowd((sp["crowd"][0] + 0.05, sp["crowd"][1]), rng.randint(3, 6), t + 300, 60)
         for _ in range(6):
             cast.passer(t + rng.uniform(0, act - 40))
