@@ -145,6 +145,10 @@ def test_label_files_follow_the_clip_format_and_reach_the_corpus_goals():
             assert all(t.split == c.split and t.events == c.events for t in transformed)
 
 
+def test_every_scene_renders_at_an_even_size_for_h264():
+    assert all(w % 2 == 0 and h % 2 == 0 for w, h in (s.size for s in scenes.SCENES))
+
+
 def test_test_and_dev_show_different_places_except_the_one_beach():
     split_of: dict[str, set[str]] = {}
     for s in scenes.SCENES:

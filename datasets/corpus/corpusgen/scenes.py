@@ -479,7 +479,7 @@ SCENES = (
         "kite-west",
         "kite",
         None,
-        (640, 497),
+        (640, 496),
         "dev",
         Perspective(0.243, 0.32),
         areas=(
