@@ -200,7 +200,7 @@ def stats() -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--labels", action="store_true", help="only write the label files")
-    ap.add_argument("--only", help="render only this clip id")
+    ap.add_argument("--only", action="append", help="render only this clip id (repeatable)")
     ap.add_argument("--seconds", type=int, help="render only the first N seconds")
     ap.add_argument("--sheet", action="store_true", help="write build/sheet-*.png")
     ap.add_argument("--detector-check", type=int, metavar="N",
@@ -222,7 +222,7 @@ def main() -> None:
     if args.detector_check:
         detector_check(args.detector_check)
         return
-    todo = [r for r in recipes() if not args.only or r.id == args.only]
+    todo = [r for r in recipes() if not args.only or r.id in args.only]
     files = materialise(BUILD / "cache")
     cuts = sprites(files)
     with ProcessPoolExecutor(args.jobs) as pool:

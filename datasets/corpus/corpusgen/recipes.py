@@ -140,16 +140,13 @@ class Cast:
         while wander and t + 40 < end:
             t += self.rng.uniform(15, 30)
             keys.append(Key(round(t, 3), *here))
-            here = (
-                x + self.rng.uniform(-wander, wander),
-                y + self.rng.uniform(-wander, wander) / 3,
-            )
+            here = self.near(spot, wander, wander / 3)  # wandering, never out of its areas
             t += 5
             keys.append(Key(round(t, 3), *here))
         keys.append(Key(round(end, 3), *here))
         keys += self.along([here, side], end, speed)[1:]
         self.add(sprite, keys, role, link)
-        return keys[0].t, end  # fmt: skip
+        return keys[0].t, end
 
     def drive(
         self,
@@ -171,10 +168,11 @@ class Cast:
         self.add(sprite, keys, "parker" if stay >= 100 else "stopper")
 
     def crowd(self, centre: Point, n: int, t0: float, hold: float) -> None:
+        """n people gathering around `centre` at about 1-2 per square metre (a loose crowd
+        around a street show), standing `hold` seconds together, then leaving."""
         for i in range(n):
-            dx, dy = self.rng.uniform(-0.09, 0.09), self.rng.uniform(-0.025, 0.025)
             arrive = t0 + self.rng.uniform(0, 30)
-            spot = (centre[0] + dx, centre[1] + dy)
+            spot = self.near(centre, 0.11, 0.045)
             who = self.person()
             stay = hold + (t0 + 30 - arrive) + self.rng.uniform(0, 20)
             self.visit(
