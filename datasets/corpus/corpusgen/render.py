@@ -5,14 +5,14 @@ H.264 encoding with the ffmpeg binary. Where things go comes from truth.pixel_bo
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from corpusgen.geometry import inside
-from corpusgen.recipes import Recipe
+from corpusgen.recipes import Actor, Recipe
 from corpusgen.scenes import SPRITES, Scene, Sprite
 from corpusgen.truth import SUBMERGED, pixel_box
 
@@ -203,18 +203,18 @@ def frames(recipe: Recipe, bg: Image, sprites: dict[str, Image], occ: Image) -> 
         yield frame_at(recipe, k / recipe.fps, bg, sprites, occ)
 
 
-def _flip(s: Sprite, actor, t: float) -> bool:  # type: ignore[no-untyped-def]
+def _flip(s: Sprite, actor: Actor, t: float) -> bool:
     heading = actor.path.heading(t)
     return heading != s.facing if s.facing else heading < 0
 
 
-def write(path: Path, recipe: Recipe, images) -> None:  # type: ignore[no-untyped-def]
+def write(path: Path, recipe: Recipe, images: Iterable[Image]) -> None:
     w, h = recipe.scene.size
     path.parent.mkdir(parents=True, exist_ok=True)
     cmd = ["ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
            "-s", f"{w}x{h}", "-r", str(recipe.fps), "-i", "-", "-c:v", "libx264",
            "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", "-threads", "1",
-           "-g", str(10 * recipe.fps), "-bitexact", str(path)]  # fmt: skip
+           "-g", str(120 * recipe.fps), "-bitexact", str(path)]  # fmt: skip
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
     assert proc.stdin is not None
     for im in images:

@@ -67,7 +67,7 @@ def times(recipe: Recipe, fps: int) -> list[float]:
     return [k / fps for k in range(int(recipe.duration_s * fps))]
 
 
-def _track(recipe: Recipe, actor: Actor, ts: list[float]) -> npt.NDArray[np.float64]:
+def _track(actor: Actor, ts: list[float]) -> npt.NDArray[np.float64]:
     """Ground points at the times `ts` (NaN where absent), interpolated as Path.at does."""
     t = np.asarray(ts)
     keys = actor.path.keys
@@ -130,7 +130,7 @@ def events(recipe: Recipe, rule: str) -> list[Event]:
             dx, dy = area.direction
             norm = (dx * dx + dy * dy) ** 0.5
             for v in vehicles:
-                track = _track(recipe, v, ts)
+                track = _track(v, ts)
                 for s0, s1 in _in_spans(track, area, ts):
                     sel = track[(np.asarray(ts) >= s0) & (np.asarray(ts) <= s1)]
                     along = float(((sel - sel[0]) @ np.array([dx, dy])).min() / norm)
@@ -141,7 +141,7 @@ def events(recipe: Recipe, rule: str) -> list[Event]:
             for v in vehicles:
                 if kinds[v.id] != "truck":
                     continue
-                track = _track(recipe, v, ts)
+                track = _track(v, ts)
                 for s0, s1 in _in_spans(track, area, ts):
                     sel = track[(np.asarray(ts) >= s0) & (np.asarray(ts) <= s1)]
                     heights = [_height(recipe, v, (float(x), float(y))) for x, y in sel]
@@ -153,13 +153,13 @@ def events(recipe: Recipe, rule: str) -> list[Event]:
             lo, hi = {"area_intrusion": (0, 10), "loitering": (25, 150),
                       "person_in_water": (0, 10)}[rule]  # fmt: skip
             for a in people:
-                for s0, s1 in _in_spans(_track(recipe, a, ts), area, ts):
+                for s0, s1 in _in_spans(_track(a, ts), area, ts):
                     _check(s1 - s0 <= lo or s1 - s0 >= hi, recipe, f"{a.id} in {area.id} "
                            f"for {s1 - s0} s")  # fmt: skip
                     if s1 - s0 >= hi:
                         out.append(Event(area.id, s0, s1, None, f"{a.role} for {round(s1 - s0)} s"))
         elif rule == "crowd_gathering":
-            counts = list(sum((_inside_mask(_track(recipe, a, ts), area) for a in people),
+            counts = list(sum((_inside_mask(_track(a, ts), area) for a in people),
                               np.zeros(len(ts), dtype=int)))  # fmt: skip
             for s0, s1 in _merged(spans([c >= 15 for c in counts], ts), 30):
                 peak = max(counts[int(s0) : int(s1) + 1])
