@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -69,7 +70,8 @@ def fetch(pkg: Package, cache: Path) -> Path:
             if pkg.manager == "debian":
                 cmd = ["apt-get", "download", f"{pkg.name}={pkg.version}"]
             elif pkg.manager == "pypi":
-                cmd = ["pip", "download", "--no-deps", "-d", tmp, f"{pkg.name}=={pkg.version}"]
+                cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-d", tmp]
+                cmd.append(f"{pkg.name}=={pkg.version}")
             else:
                 raise ValueError(f"sources.yaml: package {pkg.name}: unknown manager {pkg.manager}")
             subprocess.run(cmd, cwd=tmp, check=True)
