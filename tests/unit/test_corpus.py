@@ -1,0 +1,204 @@
+"""The composited evaluation corpus (datasets/corpus): exact geometry, labels that match their
+recipes, a well-formed manifest and a small render. Nothing here downloads a package."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Literal
+
+import cv2
+import numpy as np
+import pytest
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from gridwatch.config.schema import Zone
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "datasets" / "corpus"))
+
+from corpusgen import geometry, labels, render, scenes, sources, truth  # noqa: E402
+from corpusgen.recipes import Actor, Recipe, recipes  # noqa: E402
+
+
+class LabelledEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    zone: str
+    start_s: float = Field(ge=0)
+    end_s: float = Field(ge=0)
+    box: tuple[float, float, float, float] | None = None
+    note: str = ""
+
+
+class CorpusClip(BaseModel):
+    """The clip format the evaluation harness reads (datasets/README.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    split: Literal["dev", "test"]
+    scene: str
+    origin: Literal["real", "composited"] = "real"
+    source: str
+    transform: list[str] = []
+    sample_fps: float = Field(1.0, gt=0)
+    zones: list[Zone]
+    events: list[LabelledEvent]
+
+
+def parking_recipe(stay: float) -> Recipe:
+    scene = next(s for s in scenes.SCENES if s.id == "dog")
+    keys = (
+        geometry.Key(0, -0.2, 0.30),
+        geometry.Key(10, 0.30, 0.30),
+        geometry.Key(10 + stay, 0.30, 0.30),
+        geometry.Key(20 + stay, 1.2, 0.30),
+    )
+    car = Actor("car-0", "car-silver", geometry.Path(keys), role="parker")
+    return Recipe("t", scene, "vehicles", int(30 + stay), 2, 1, (car,))
+
+
+def test_a_path_interpolates_between_keys_and_is_absent_outside_them():
+    path = geometry.Path((geometry.Key(0, 0.0, 0.5), geometry.Key(10, 1.0, 0.5)))
+    assert path.at(2.5) == pytest.approx((0.25, 0.5))
+    assert path.at(-0.1) is None and path.at(10.1) is None
+    assert path.heading(5) == 1
+
+
+def test_keys_that_go_back_in_time_are_refused():
+    with pytest.raises(ValueError, match="forward in time"):
+        geometry.Path((geometry.Key(5, 0, 0), geometry.Key(5, 1, 1)))
+
+
+def test_the_box_of_every_frame_stands_on_the_path_with_the_perspective_height():
+    recipe = next(r for r in recipes() if r.id == "vtest-people")
+    size = recipe.scene.size
+    for actor in recipe.actors[:15]:
+        for t in np.arange(actor.path.start, actor.path.end, 7.0):
+            x, y = actor.path.at(float(t))
+            x1, y1, x2, y2 = truth.pixel_box(recipe.scene, actor, (x, y))
+            sprite = scenes.SPRITES[actor.sprite]
+            assert y2 == round(y * size[1])
+            assert abs((x1 + x2) / 2 - x * size[0]) <= 1
+            expected = recipe.scene.persp.height(y, sprite.metres) * size[1]
+            assert abs((y2 - y1) - expected) <= 1
+            assert abs((x2 - x1) - (y2 - y1) * sprite.aspect) <= 1
+
+
+def test_a_car_parked_200_s_in_a_lane_is_one_event_with_its_span_and_box():
+    recipe = parking_recipe(200)
+    (event,) = truth.events(recipe, "lane_occupation")
+    assert (event.zone, event.start_s, event.end_s) == ("street-west", 10, 210)
+    x1, y1, x2, y2 = truth.pixel_box(recipe.scene, recipe.actors[0], (0.30, 0.30))
+    w, h = recipe.scene.size
+    assert event.box == pytest.approx((x1 / w, y1 / h, x2 / w, y2 / h), abs=1e-4)
+
+
+def test_a_short_stop_is_no_event_and_a_debatable_one_stops_the_build():
+    assert truth.events(parking_recipe(8), "illegal_parking") == []
+    with pytest.raises(truth.AmbiguousTruthError, match="stops 60"):
+        truth.events(parking_recipe(60), "illegal_parking")
+
+
+def test_a_car_driving_against_the_lane_is_wrong_way_and_with_it_is_not():
+    scene = next(s for s in scenes.SCENES if s.id == "dog")
+    east = geometry.Path(tuple(geometry.route([(-0.2, 0.29), (1.2, 0.29)], 0, 14)))
+    west = geometry.Path(tuple(geometry.route([(1.2, 0.29), (-0.2, 0.29)], 20, 14)))
+    r = Recipe("t", scene, "vehicles", 40, 2, 1,
+               (Actor("a", "car-silver", east), Actor("b", "car-silver", west)))  # fmt: skip
+    (event,) = truth.events(r, "wrong_way_driving")
+    assert 20 < event.start_s < event.end_s < 34
+
+
+def test_committed_label_files_match_the_recipes():
+    for path, text in labels.label_files().items():
+        committed = path.read_text() if path.exists() else ""
+        assert committed == text, (
+            f"{path.relative_to(ROOT)} is stale: run `python datasets/corpus/build.py --labels`"
+        )
+
+
+def test_label_files_follow_the_clip_format_and_reach_the_corpus_goals():
+    clips_of = TypeAdapter(list[CorpusClip])
+    for rule in truth.RULES:
+        path = ROOT / "datasets" / rule / "clips-corpus.yaml"
+        assert path.read_text().startswith("# Generated by")
+        clips = clips_of.validate_python(yaml.safe_load(path.read_text()))
+        assert len({c.id for c in clips}) == len(clips)
+        originals = [c for c in clips if not c.transform]
+        test = [c for c in originals if c.split == "test"]
+        positives = sum(len(c.events) for c in test)
+        scenes_with_events = {c.scene for c in test if c.events}
+        assert positives >= 20, rule
+        assert len(scenes_with_events) >= (2 if rule == "person_in_water" else 3), rule
+        assert any(c.split == "dev" and c.events for c in originals), rule
+        for c in clips:
+            zone_ids = {z.id for z in c.zones}
+            for e in c.events:
+                assert e.zone in zone_ids and e.start_s <= e.end_s
+                if e.box:
+                    assert 0 <= e.box[0] < e.box[2] <= 1 and 0 <= e.box[1] < e.box[3] <= 1
+            transformed = [t for t in clips if t.source == c.source and t.transform]
+            assert all(t.split == c.split and t.events == c.events for t in transformed)
+
+
+def test_every_scene_renders_at_an_even_size_for_h264():
+    assert all(w % 2 == 0 and h % 2 == 0 for w, h in (s.size for s in scenes.SCENES))
+
+
+def test_test_and_dev_show_different_places_except_the_one_beach():
+    split_of: dict[str, set[str]] = {}
+    for s in scenes.SCENES:
+        split_of.setdefault(s.place_id, set()).add(s.split)
+    shared = {place for place, splits in split_of.items() if len(splits) > 1}
+    assert shared == {"kite"}
+
+
+def test_manifest_names_package_file_licence_and_checksum_of_every_source():
+    pkgs, files = sources.load_manifest()
+    hex64 = re.compile(r"^[0-9a-f]{64}$")
+    for p in pkgs.values():
+        assert hex64.match(p.sha256) and p.version and p.licence and p.manager in ("debian", "pypi")
+    for f in files.values():
+        assert hex64.match(f.sha256) and f.package in pkgs and f.shows
+    used = {s.source for s in scenes.SCENES} | {s.source for s in scenes.SPRITES.values()}
+    assert used <= set(files)
+
+
+def test_the_shipped_media_are_the_manifest_files():
+    _, files = sources.load_manifest()
+    for fid in ("vtest", "dog", "kite", "person"):
+        name = Path(files[fid].path).name
+        assert sources.sha256_of(ROOT / "media" / name) == files[fid].sha256
+
+
+def test_a_tiny_render_pastes_the_cut_out_where_the_label_says(tmp_path):
+    media = {f: ROOT / "media" / f"{f}.jpg" for f in ("dog", "person")}
+    recipe = parking_recipe(200)
+    walk = geometry.Path((geometry.Key(0, 0.05, 0.34), geometry.Key(3, 0.08, 0.34)))
+    parked = geometry.Path((geometry.Key(0, 0.3, 0.31), geometry.Key(3, 0.3, 0.31)))
+    actors = (Actor("c", "pickup", parked), Actor("p", "man-blue", walk))
+    recipe = Recipe("tiny", recipe.scene, recipe.family, 3, 1, 7, actors)
+    bg = render.plate(recipe.scene, media)
+    cuts = {s: render.cut(scenes.SPRITES[s], media, {}) for s in ("pickup", "man-blue")}
+    frames = list(render.frames(recipe, bg, cuts, np.zeros(bg.shape[:2], np.float32)))
+    assert len(frames) == 3 and frames[0].shape == bg.shape
+    x1, y1, x2, y2 = truth.pixel_box(recipe.scene, recipe.actors[0], (0.3, 0.31))
+    diff = np.abs(frames[0].astype(int) - bg.astype(int)).max(axis=2) > 25
+    inside = diff[y1:y2, x1:x2].mean()
+    outside = np.concatenate([diff[:, : max(0, x1 - 40)].ravel(), diff[:, x2 + 40 :].ravel()])
+    assert inside > 0.3 and outside.mean() < 0.02
+    if shutil.which("ffmpeg"):
+        out = tmp_path / "tiny.mp4"
+        render.write(out, recipe, iter(frames))
+        cap = cv2.VideoCapture(str(out))
+        assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
+
+
+def test_the_build_script_explains_itself():
+    out = subprocess.run([sys.executable, str(ROOT / "datasets/corpus/build.py"), "--help"],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert "--labels" in out.stdout
