@@ -27,7 +27,10 @@ def test_algo_list_shows_the_fifteen_algorithms():
 
 
 def test_eval_on_the_shipped_lane_set_scores_every_label():
-    proc = cli("algo", "eval", "lane_occupation", "--dataset", "datasets/lane_occupation", "--json")
+    proc = cli(
+        "algo", "eval", "lane_occupation", "--dataset", "datasets/lane_occupation",
+        "--origin", "real", "--json",
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     r = json.loads(proc.stdout)
     assert r["positives"] == r["tp"] + r["fn"] == 5  # the five labelled incidents
@@ -38,7 +41,7 @@ def test_eval_on_the_shipped_lane_set_scores_every_label():
 def test_without_close_looks_nanodet_misses_the_car_that_fills_the_frame():
     proc = cli(
         "algo", "eval", "lane_occupation", "--dataset", "datasets/lane_occupation",
-        "--scales", "1", "--json",
+        "--scales", "1", "--origin", "real", "--json",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     r = json.loads(proc.stdout)
@@ -58,7 +61,7 @@ def test_a_broken_label_file_is_named_with_its_line(tmp_path: Path):
 def test_eval_with_another_model_scores_the_same_labels():
     proc = cli(
         "algo", "eval", "lane_occupation", "--dataset", "datasets/lane_occupation",
-        "--model", "centernet", "--json",
+        "--model", "centernet", "--origin", "real", "--json",
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     r = json.loads(proc.stdout)

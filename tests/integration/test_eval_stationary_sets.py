@@ -58,7 +58,8 @@ def detector() -> Detector:
 def results(detector: Detector) -> dict[str, Evaluation]:
     # The cards describe the dev split (the clips the rules were tuned on).
     return {
-        n: evaluate(n, DATASETS / n, detector, split="dev") for n in WITH_INCIDENTS + NEGATIVES_ONLY
+        n: evaluate(n, DATASETS / n, detector, split="dev", origin="real")
+        for n in WITH_INCIDENTS + NEGATIVES_ONLY
     }
 
 

@@ -152,6 +152,13 @@ def eval_cmd(
         str | None,
         typer.Option(help="Detector scales, e.g. 1,0.5 (default: the district default 1,0.5)."),
     ] = None,
+    origin: Annotated[
+        str,
+        typer.Option(
+            help="real (footage as filmed, no corpus build needed), composited (the corpus) "
+            "or all clips."
+        ),
+    ] = "all",
     cache: Annotated[
         bool,
         typer.Option(
@@ -193,6 +200,9 @@ def eval_cmd(
     if split not in SPLITS:
         err.print(f"[red]--split {split!r}: use dev, test or all[/red]")
         raise typer.Exit(2)
+    if origin not in ("real", "composited", "all"):
+        err.print(f"[red]--origin {origin!r}: use real, composited or all[/red]")
+        raise typer.Exit(2)
     held_out = tuple(t.strip() for t in (transforms or "").split(",") if t.strip())
     try:
         for spec in (*(transform or []), *held_out):
@@ -206,8 +216,11 @@ def eval_cmd(
         held_out=held_out,
         detector=lambda: _detector(model, threads, scales),
         cache_dir=default_cache_dir() if cache else None,
+        origin=origin,  # type: ignore[arg-type]
     )
-    if record and not (every and split == "test" and not transform and datasets is None):
+    if record and not (
+        every and split == "test" and origin == "all" and not transform and datasets is None
+    ):
         err.print("[red]--record takes --all --split test over the checkout's datasets/[/red]")
         raise typer.Exit(2)
     if every:

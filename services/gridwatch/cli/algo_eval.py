@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -15,6 +15,9 @@ from rich.table import Table
 from gridwatch.algorithms.registry import plugin
 from gridwatch.detect.engine import Detector
 from gridwatch.detect.labelled_set import SplitFilter
+
+if TYPE_CHECKING:
+    from gridwatch.detect.evaluate import OriginFilter
 from gridwatch.resources import resources_root
 
 NOT_MEASURED = "not measured"
@@ -46,6 +49,7 @@ class EvalRequest:
     held_out: tuple[str, ...] = ()  # robustness: each run on its own and compared
     detector: Callable[[], Detector] | None = None
     cache_dir: Path | None = None  # detections of each clip kept for later runs
+    origin: OriginFilter = "all"
     _cache: dict[str, Detector] = field(default_factory=dict)
 
     def the_detector(self) -> Detector:
@@ -80,7 +84,13 @@ def run_one(name: str, req: EvalRequest, directory: Path) -> dict[str, Any]:
 
     def run(extra: Sequence[str]) -> dict[str, Any]:
         return evaluate(
-            name, directory, detector, split=req.split, transforms=extra, cache_dir=req.cache_dir
+            name,
+            directory,
+            detector,
+            split=req.split,
+            transforms=extra,
+            cache_dir=req.cache_dir,
+            origin=req.origin,
         ).as_dict()
 
     row = {**run(req.transforms), "status": "ok"}

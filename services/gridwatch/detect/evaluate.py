@@ -47,6 +47,8 @@ T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
 
 Split = Literal["dev", "test"]
+Origin = Literal["real", "composited"]
+OriginFilter = Literal["real", "composited", "all"]
 
 
 class LabelledEvent(Strict):
@@ -70,7 +72,7 @@ class Clip(Strict):
         description="The place shown; transformed copies and composites over one background "
         "share the background's scene id.",
     )
-    origin: Literal["real", "composited"] = Field(
+    origin: Origin = Field(
         "real", description="real footage, or objects composited over a real background."
     )
     transform: list[str] = Field(
@@ -152,10 +154,25 @@ def _round(v: float | None, digits: int) -> float | None:
     return None if v is None else round(v, digits)
 
 
-def load_labels(directory: Path, split: SplitFilter = "all") -> LabelSet:
-    """The set's labels.yaml and clips-*.yaml merged, the clips of `split` kept; ConfigError
-    naming file:line of each problem (a duplicate id, a missing source)."""
-    return load_labelled_set(directory, LabelSet, "clips", ClipList, split)
+def load_labels(
+    directory: Path,
+    split: SplitFilter = "all",
+    *,
+    origin: OriginFilter = "all",
+    check_sources: bool = True,
+) -> LabelSet:
+    """The set's labels.yaml and clips-*.yaml merged, the clips of `split` and `origin` kept;
+    ConfigError naming file:line of each problem (a duplicate id, a missing source unless
+    `check_sources` is False)."""
+    return load_labelled_set(
+        directory,
+        LabelSet,
+        "clips",
+        ClipList,
+        split,
+        keep=None if origin == "all" else (lambda clip: clip.origin == origin),
+        check_sources=check_sources,
+    )
 
 
 def transformed_clip(clip: Clip, extra: Sequence[Transform] = ()) -> tuple[Clip, list[Transform]]:
@@ -262,13 +279,15 @@ def evaluate(
     split: SplitFilter = "all",
     transforms: Sequence[str] = (),
     cache_dir: Path | None = None,
+    origin: OriginFilter = "all",
 ) -> Evaluation:
     """Run vision algorithm `name` with `detector` over the set in `directory`: the clips of
     `split`, each with its own transforms and then `transforms` (specs) applied to its frames
     and labels. Camera-hours are the sum of the clips' analysed durations. With `cache_dir`,
     each clip's detections are stored there and reused by later runs (any rule, same clip,
-    model, settings and code); ms per frame then is the cost measured when they were stored."""
-    labels = load_labels(directory, split)
+    model, settings and code); ms per frame then is the cost measured when they were stored.
+    `origin="real"` keeps real footage alone (the corpus's composites need `make corpus`)."""
+    labels = load_labels(directory, split, origin=origin)
     extra = parse_transforms(transforms)
     cls = plugin(name)
     if not issubclass(cls, VisionAlgorithm):

@@ -5,8 +5,9 @@ schema, merged in name order. Item ids are unique across the files; every item b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, RootModel
 
@@ -39,9 +40,13 @@ def load_labelled_set(
     key: str,
     more: type[RootModel],  # type: ignore[type-arg]
     split: SplitFilter = "all",
+    *,
+    keep: Callable[[Any], bool] | None = None,
+    check_sources: bool = True,
 ) -> S:
     """`model` read from `directory/labels.yaml` with the items of `directory/<key>-*.yaml`
-    appended to its `key` list, then only the items of `split` kept."""
+    appended to its `key` list, then only the items of `split` (and those `keep` accepts)
+    kept; the sources of those must exist unless `check_sources` is False."""
     if split not in SPLITS:
         raise ValueError(f"split {split!r}: use dev, test or all")
     head, lines, display = load_file_with_lines(directory / "labels.yaml", model)
@@ -70,8 +75,12 @@ def load_labelled_set(
             )
         else:
             first[item.id] = f"{file}:{line}"
-    kept = [(it, w) for it, w in zip(items, where, strict=True) if split in ("all", it.split)]
-    for item, (file, file_lines, at) in kept:
+    kept = [
+        (it, w)
+        for it, w in zip(items, where, strict=True)
+        if split in ("all", it.split) and (keep is None or keep(it))
+    ]
+    for item, (file, file_lines, at) in kept if check_sources else []:
         source = (directory / item.source).resolve()
         if source.exists():
             continue
