@@ -20,6 +20,8 @@ params: {{dwell_s: 20}}
 clips:
   - id: porch
     source: {MEDIA / "dog.jpg"}
+    split: test
+    scene: darknet-dog
     duration_s: 30
     zones:
       - id: kerb

@@ -71,7 +71,7 @@ def card_counts(name: str) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("name", WITH_INCIDENTS + NEGATIVES_ONLY)
 def test_the_card_counts_match_the_labels_file(name: str, results: dict[str, Evaluation]):
-    labels = load_labels(DATASETS / name, "dev")
+    labels = load_labels(DATASETS / name, "dev", origin="real")
     events = [e for c in labels.clips for e in c.events]
     busy = {(c.id, e.zone) for c in labels.clips for e in c.events}
     empty = [z for c in labels.clips for z in c.zones if (c.id, z.id) not in busy]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from gridwatch.config.errors import ConfigError
 
 if TYPE_CHECKING:
     from gridwatch.detect.engine import Detector
+    from gridwatch.detect.evaluate import OriginFilter
 
 app = typer.Typer(help="Detection algorithms: list them, read their cards, evaluate, scaffold.")
 app.command("compare-models")(compare_models)
@@ -159,6 +160,14 @@ def eval_cmd(
             "or all clips."
         ),
     ] = "all",
+    copies: Annotated[
+        bool,
+        typer.Option(
+            "--copies",
+            help="Also score the clips that are transformed copies of other clips (each "
+            "incident then counts once per copy: for tuning, not for reporting).",
+        ),
+    ] = False,
     cache: Annotated[
         bool,
         typer.Option(
@@ -216,10 +225,15 @@ def eval_cmd(
         held_out=held_out,
         detector=lambda: _detector(model, threads, scales),
         cache_dir=default_cache_dir() if cache else None,
-        origin=origin,  # type: ignore[arg-type]
+        origin=cast("OriginFilter", origin),
+        copies=copies,
     )
     if record and not (
-        every and split == "test" and origin == "all" and not transform and datasets is None
+        every
+        and split == "test"
+        and origin == "all"
+        and not (transform or copies)
+        and datasets is None
     ):
         err.print("[red]--record takes --all --split test over the checkout's datasets/[/red]")
         raise typer.Exit(2)

@@ -50,6 +50,7 @@ class EvalRequest:
     detector: Callable[[], Detector] | None = None
     cache_dir: Path | None = None  # detections of each clip kept for later runs
     origin: OriginFilter = "all"
+    copies: bool = False  # also score the set's transformed copies of its clips
     _cache: dict[str, Detector] = field(default_factory=dict)
 
     def the_detector(self) -> Detector:
@@ -91,6 +92,7 @@ def run_one(name: str, req: EvalRequest, directory: Path) -> dict[str, Any]:
             transforms=extra,
             cache_dir=req.cache_dir,
             origin=req.origin,
+            copies=req.copies,
         ).as_dict()
 
     row = {**run(req.transforms), "status": "ok"}

@@ -66,6 +66,15 @@ def compare_models(
     datasets: Annotated[
         Path, typer.Option(help="Folder holding one labelled set per rule, named after it.")
     ] = Path("datasets"),
+    split: Annotated[
+        str, typer.Option(help="dev (tuned on), test (held out) or all clips of each set.")
+    ] = "test",
+    origin: Annotated[
+        str, typer.Option(help="real, composited (the corpus; needs `make corpus`) or all.")
+    ] = "all",
+    cache: Annotated[
+        bool, typer.Option(help="Keep and reuse each clip's detections (build/eval-cache/).")
+    ] = True,
     threads: Annotated[int, typer.Option(help="ONNX Runtime threads per model.")] = 2,
     scales: Annotated[
         str | None, typer.Option(help="Detector scales, e.g. 1,0.5 (default: 1,0.5).")
@@ -79,11 +88,16 @@ def compare_models(
     from rich.progress import Progress
 
     from gridwatch.algorithms.registry import plugins
+    from gridwatch.cli.algo_eval import default_cache_dir
     from gridwatch.config.errors import ConfigError
     from gridwatch.detect.engine import DEFAULT_SCALES, DetectorSettings, load_detector
     from gridwatch.detect.evaluate import evaluate
     from gridwatch.detect.model_cards import model_names, model_path
 
+    if split not in ("dev", "test", "all") or origin not in ("real", "composited", "all"):
+        err.print("[red]--split: dev, test or all; --origin: real, composited or all[/red]")
+        raise typer.Exit(2)
+    cache_dir = default_cache_dir() if cache else None
     vision = [i for i, cls in plugins().items() if cls.kind == "vision"]
     chosen_rules = _names(rules, vision, "rules")
     chosen_rules = [r for r in chosen_rules if (datasets / r / "labels.yaml").exists()]
@@ -103,7 +117,14 @@ def compare_models(
             for rule in chosen_rules:
                 progress.update(task, description=f"{model} × {rule}")
                 try:
-                    result = evaluate(rule, datasets / rule, detector).as_dict()
+                    result = evaluate(
+                        rule,
+                        datasets / rule,
+                        detector,
+                        split=split,  # type: ignore[arg-type]
+                        origin=origin,  # type: ignore[arg-type]
+                        cache_dir=cache_dir,
+                    ).as_dict()
                 except (ConfigError, ValueError, OSError) as e:
                     err.print(f"{model} × {rule}: {e}", markup=False, highlight=False)
                     raise typer.Exit(1) from None
@@ -116,6 +137,8 @@ def compare_models(
         "load_after": load_after,
         "threads": threads,
         "detector_scales": list(settings.scales),
+        "split": split,
+        "origin": origin,
         "results": rows,
     }
     if as_json:

@@ -280,14 +280,20 @@ def evaluate(
     transforms: Sequence[str] = (),
     cache_dir: Path | None = None,
     origin: OriginFilter = "all",
+    copies: bool = False,
 ) -> Evaluation:
     """Run vision algorithm `name` with `detector` over the set in `directory`: the clips of
     `split`, each with its own transforms and then `transforms` (specs) applied to its frames
     and labels. Camera-hours are the sum of the clips' analysed durations. With `cache_dir`,
     each clip's detections are stored there and reused by later runs (any rule, same clip,
     model, settings and code); ms per frame then is the cost measured when they were stored.
-    `origin="real"` keeps real footage alone (the corpus's composites need `make corpus`)."""
+    `origin="real"` keeps real footage alone (the corpus's composites need `make corpus`).
+    A clip carrying its own `transform` is a copy of another clip of the set: it is scored only
+    with `copies` (tuning on augmented data), so each incident counts once in the figures;
+    robustness is measured by `transforms` over the originals instead."""
     labels = load_labels(directory, split, origin=origin)
+    if not copies:
+        labels = labels.model_copy(update={"clips": [c for c in labels.clips if not c.transform]})
     extra = parse_transforms(transforms)
     cls = plugin(name)
     if not issubclass(cls, VisionAlgorithm):
