@@ -12,6 +12,7 @@ datasets/corpus/build/<clip>.mp4. Needs apt-get and dpkg-deb (Debian), pip and f
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -222,6 +223,8 @@ def main() -> None:
     if args.detector_check:
         detector_check(args.detector_check)
         return
+    if shutil.which("ffmpeg") is None:
+        sys.exit("corpus: the ffmpeg binary is not on PATH (Debian: apt-get install ffmpeg)")
     todo = [r for r in recipes() if not args.only or r.id in args.only]
     files = materialise(BUILD / "cache")
     cuts = sprites(files)
