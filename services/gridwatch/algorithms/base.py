@@ -30,6 +30,14 @@ class Params(BaseModel):
 
 P = TypeVar("P", bound=Params)
 
+# How every built-in card's `quality` begins: the text is about the clips the rule was tuned
+# on, which flatter it, so a reader must not take it for the held-out figure. The sensor sets
+# hold no real readings, hence the parenthesis. Convention: docs/extending/algorithm-plugin.md.
+QUALITY_OPENING = (
+    "Notes on the hand-labelled real clips (split dev, tuned on; synthetic series for a sensor "
+    "rule), not the headline figure (test run): "
+)
+
 
 @dataclass(frozen=True)
 class DeviceContext:
@@ -50,7 +58,8 @@ class Algorithm(ABC, Generic[P]):
     Params: ClassVar[type[Params]]
     zone_kinds: ClassVar[tuple[str, ...]] = ()
     # The card (with the class docstring: what it detects): what it reads, where it fails,
-    # and how good it measured on the project's labelled sets.
+    # and notes on the dev clips it was tuned on. The headline figure is the recorded test run
+    # (measured_quality.json), so `quality` opens with QUALITY_OPENING to say it is not that.
     inputs: ClassVar[str] = ""
     limits: ClassVar[str] = ""
     quality: ClassVar[str] = "not measured yet: no labelled set"

@@ -8,7 +8,13 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from gridwatch.algorithms.base import DeviceContext, Params, VisionAlgorithm, vision_finding
+from gridwatch.algorithms.base import (
+    QUALITY_OPENING,
+    DeviceContext,
+    Params,
+    VisionAlgorithm,
+    vision_finding,
+)
 from gridwatch.domain.detections import CLASS_ID, Detections
 from gridwatch.domain.episodes import Episode
 from gridwatch.domain.events import Finding
@@ -51,13 +57,13 @@ class CrowdGathering(VisionAlgorithm[CrowdParams]):
         "falls short (NanoDet-416 saturates around 30-40 people per picture); a market day or a "
         "school gate at closing time is a lawful crowd. Its events go to human review."
     )
-    quality: ClassVar[str] = (
-        "datasets/crowd_gathering (negatives only: 0 incidents, 5 empty zones, 200 frames = "
-        "0.056 h: vtest.avi at 1 frame/s, kite.jpg, horses.jpg, person.jpg; hold_s 10), "
-        "`gridwatch algo eval crowd_gathering --dataset datasets/crowd_gathering`: recall not "
-        "measured: none of the project's real clips shows a crowd (at most about a dozen people "
-        "walking through vtest.avi in small groups, about thirteen spread along kite.jpg's "
-        "beach); on them nanodet gives 0 false alarms/h (0 in 200 s)"
+    quality: ClassVar[str] = QUALITY_OPENING + (
+        "`gridwatch algo eval crowd_gathering --origin real --split dev` on 4 clips (200 frames: "
+        "vtest.avi at 1 frame/s, kite.jpg, horses.jpg, person.jpg; hold_s 10): recall not measured "
+        "here (no positive incident in the real clips), precision not measured (no finding), 0 "
+        "false alarms in 0.056 camera-hours. None of the project's real clips shows a crowd: at "
+        "most about a dozen people walk through vtest.avi in small groups, and about thirteen "
+        "stand spread along kite.jpg's beach."
     )
 
     def __init__(self, params: CrowdParams, device: DeviceContext) -> None:

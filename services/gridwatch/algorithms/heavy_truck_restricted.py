@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
+from gridwatch.algorithms.base import QUALITY_OPENING
 from gridwatch.algorithms.track_rule import Presence, TrackInZone, TrackParams
 from gridwatch.domain.detections import CLASS_ID
 from gridwatch.domain.readings import FrameInfo
@@ -53,16 +54,15 @@ class HeavyTruckRestricted(TrackInZone):
             return prm.from_hour <= hour < prm.to_hour
         return hour >= prm.from_hour or hour < prm.to_hour  # a window across midnight
 
-    quality: ClassVar[str] = (
-        "datasets/heavy_truck_restricted (0 incidents, 4 empty zones, 160 frames; defaults), "
-        "`gridwatch algo eval heavy_truck_restricted --dataset datasets/heavy_truck_restricted`: "
-        "recall not measured: none of the project's real clips shows a heavy truck; nanodet "
-        "0 false alarms/h (0 in 0.04 h over a panel van, a light car, a pickup and a blurred "
-        "saloon). The pickup in dog.jpg was a near miss while frames were stretched: the "
-        "full-scale pass called it 'truck' (0.38), its box 0.16 of the picture high, above "
-        "min_height 0.12, and with every frame analysed it alerted as a heavy truck after 8 s. "
-        "Letterboxed, NanoDet calls it 'car' (0.46) and it never reaches this rule. COCO's "
-        "'truck' includes pickups: set min_height per camera"
+    quality: ClassVar[str] = QUALITY_OPENING + (
+        "`gridwatch algo eval heavy_truck_restricted --origin real --split dev` on 3 clips (160 "
+        "frames; defaults): recall not measured here (no positive incident in the real clips), "
+        "precision not measured (no finding), 0 false alarms in 0.044 camera-hours over a panel "
+        "van, a light car, a pickup and a blurred saloon; no real clip shows a heavy truck. The "
+        "pickup in dog.jpg was a near miss while frames were stretched: the full-scale pass called "
+        "it 'truck' (score 0.38), its box 0.16 of the picture high, above min_height 0.12. "
+        "Letterboxed, NanoDet calls it 'car' (0.46) and it never reaches this rule; COCO's 'truck' "
+        "includes pickups, so set min_height per camera."
     )
 
 

@@ -8,7 +8,13 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from gridwatch.algorithms.base import DeviceContext, Params, VisionAlgorithm, vision_finding
+from gridwatch.algorithms.base import (
+    QUALITY_OPENING,
+    DeviceContext,
+    Params,
+    VisionAlgorithm,
+    vision_finding,
+)
 from gridwatch.domain.detections import CLASS_ID, Detections
 from gridwatch.domain.episodes import Episode
 from gridwatch.domain.events import Finding
@@ -40,12 +46,12 @@ class NonMotorDisorder(VisionAlgorithm[NonMotorParams]):
         "Counts bikes, not order: neat rows inside a marked bay are reported too unless the "
         "zone excludes the bay; heaps of overlapping bikes are undercounted (NMS merges them)."
     )
-    quality: ClassVar[str] = (
-        "datasets/non_motor_disorder (0 incidents, 6 empty zones, 1320 frames; defaults), "
-        "`gridwatch algo eval non_motor_disorder --dataset datasets/non_motor_disorder`: recall "
-        "not measured: none of the project's real clips shows three or more parked "
-        "two-wheelers; nanodet 0 false alarms/h (0 in 0.37 h of stills: one bicycle on a "
-        "porch, one motorcycle on a verge, a street, a beach, a meadow, horses)"
+    quality: ClassVar[str] = QUALITY_OPENING + (
+        "`gridwatch algo eval non_motor_disorder --origin real --split dev` on 4 clips (1320 "
+        "frames; defaults): recall not measured here (no positive incident in the real clips), "
+        "precision not measured (no finding), 0 false alarms in 0.37 camera-hours of stills (one "
+        "bicycle on a porch, one motorcycle on a verge, a street, a beach, a meadow, horses). None "
+        "of the project's real clips shows three or more parked two-wheelers."
     )
 
     def __init__(self, params: NonMotorParams, device: DeviceContext) -> None:

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from gridwatch.algorithms.base import QUALITY_OPENING
 from gridwatch.algorithms.track_rule import TrackInZone, TrackParams
 from gridwatch.domain.detections import CLASS_ID
 
@@ -33,15 +34,14 @@ class PersonInWater(TrackInZone):
         "person on a boat or a bridge drawn inside the zone alerts. Critical severity: tune "
         "zones tightly rather than raising min_confidence."
     )
-    quality: ClassVar[str] = (
-        "datasets/person_in_water (6 incidents, 1 water zone with 6 people on the sand beside "
-        "it, 40 frames: kite.jpg shown for 40 s), "
-        "`gridwatch algo eval person_in_water --dataset datasets/person_in_water`: nanodet "
-        "precision 1.0, recall 0.17, F1 0.29, 0 false alarms/h (0 in 40 s): it finds one of "
-        "two kite surfers standing side by side (one box over both); it misses the child "
+    quality: ClassVar[str] = QUALITY_OPENING + (
+        "`gridwatch algo eval person_in_water --origin real --split dev` on 1 clip (40 frames: "
+        "kite.jpg shown for 40 s, 1 water zone with 6 people on the sand beside it): recall 1/6 "
+        "[0.03, 0.56], precision 1/1 [0.21, 1.00], 0 false alarms in 0.011 camera-hours. It finds "
+        "one of two kite surfers standing side by side (one box over both); it misses the child "
         "wading in the wash (about 35 px tall: found while frames were stretched, which made "
-        "people taller, lost since they are letterboxed) and three surfers 12-20 px tall out "
-        "in the surf. One still picture: read it as a smoke test, not a field figure"
+        "people taller, lost since they are letterboxed) and three surfers 12-20 px tall out in "
+        "the surf. One still picture: a smoke test, not a field figure."
     )
 
 

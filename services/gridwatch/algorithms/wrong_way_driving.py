@@ -7,7 +7,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
-from gridwatch.algorithms.base import DeviceContext
+from gridwatch.algorithms.base import QUALITY_OPENING, DeviceContext
 from gridwatch.algorithms.track_rule import Presence, TrackInZone, TrackParams
 from gridwatch.domain.detections import MOTOR_VEHICLES
 from gridwatch.domain.readings import FrameInfo
@@ -38,13 +38,13 @@ class WrongWayDriving(TrackInZone):
         "crosses the picture in one or two frames and is missed. Reversing into a parking "
         "space alerts. Lanes without a direction are ignored."
     )
-    quality: ClassVar[str] = (
-        "datasets/wrong_way_driving (negatives only: 0 incidents, 5 lanes with a direction, "
-        "239 frames = 0.044 h: vtest.avi at 2 frames/s, dog.jpg, licenseplate_motion.jpg), "
-        "`gridwatch algo eval wrong_way_driving --dataset datasets/wrong_way_driving`: recall "
-        "not measured: none of the project's real clips shows a moving vehicle; on parked "
-        "vehicles and dozens of pedestrians walking both ways through a lane, nanodet gives "
-        "0 false alarms/h (0 in 160 s)"
+    quality: ClassVar[str] = QUALITY_OPENING + (
+        "`gridwatch algo eval wrong_way_driving --origin real --split dev` on 3 clips (239 frames, "
+        "5 lanes with a direction: vtest.avi at 2 frames/s, dog.jpg, licenseplate_motion.jpg): "
+        "recall not measured here (no positive incident in the real clips), precision not measured "
+        "(no finding), 0 false alarms in 0.044 camera-hours. None of the project's real clips "
+        "shows a moving vehicle: the clips test only that parked vehicles and dozens of "
+        "pedestrians walking both ways through a lane raise nothing."
     )
 
     def __init__(self, params: WrongWayParams, device: DeviceContext) -> None:
