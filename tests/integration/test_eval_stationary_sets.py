@@ -1,11 +1,10 @@
 """The labelled sets of the stationary-object algorithms, run through `algo eval`'s Python API
-with the real default detector: each card's measured quality must state what the set gives
+with the real default detector: each card's `quality` must state what its dev real clips give
 today, so a card cannot drift from its data."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -24,10 +23,16 @@ from gridwatch.detect.evaluate import T0, Evaluation, evaluate, load_labels
 from gridwatch.detect.stage import CameraDetections
 from gridwatch.domain.detections import Detections
 from gridwatch.domain.readings import FrameInfo
+from tests.card_figures import expected, stated
 from tests.conftest import MEDIA, ROOT
 
 DATASETS = ROOT / "datasets"
-WITH_INCIDENTS = ("illegal_parking", "fire_lane_occupation", "abandoned_object")
+WITH_INCIDENTS = (
+    "lane_occupation",
+    "illegal_parking",
+    "fire_lane_occupation",
+    "abandoned_object",
+)
 NEGATIVES_ONLY = ("heavy_truck_restricted", "street_vending", "non_motor_disorder")
 
 
@@ -63,57 +68,20 @@ def results(detector: Detector) -> dict[str, Evaluation]:
     }
 
 
-def card_counts(name: str) -> tuple[int, int, int]:
-    m = re.search(r"\((\d+) incidents?, (\d+) empty zones, (\d+) frames", plugin(name).quality)
-    assert m, f"{name}: the card does not give its set's counts"
-    return int(m[1]), int(m[2]), int(m[3])
+@pytest.mark.parametrize("name", WITH_INCIDENTS + NEGATIVES_ONLY)
+def test_the_card_states_what_its_command_gives(name: str, results: dict[str, Evaluation]):
+    # The card's figures, as its `algo eval NAME --origin real --split dev` prints them.
+    assert stated(plugin(name).quality) == expected(results[name].as_dict())
 
 
 @pytest.mark.parametrize("name", WITH_INCIDENTS + NEGATIVES_ONLY)
-def test_the_card_counts_match_the_labels_file(name: str, results: dict[str, Evaluation]):
+def test_every_labelled_incident_is_scored(name: str, results: dict[str, Evaluation]):
     labels = load_labels(DATASETS / name, "dev", origin="real")
-    events = [e for c in labels.clips for e in c.events]
-    busy = {(c.id, e.zone) for c in labels.clips for e in c.events}
-    empty = [z for c in labels.clips for z in c.zones if (c.id, z.id) not in busy]
-    assert card_counts(name) == (len(events), len(empty), results[name].frames)
-
-
-@pytest.mark.parametrize("name", WITH_INCIDENTS)
-def test_the_card_states_the_measured_precision_and_recall(
-    name: str, results: dict[str, Evaluation]
-):
-    card = plugin(name).quality
-    m = re.search(
-        r"precision ([\d.]+|not measured)(?: \(no finding\))?, recall ([\d.]+), "
-        r"F1 ([\d.]+|not measured), "
-        r"([\d.]+) false alarms/h \(([\d.]+) h\)",
-        card,
-    )
-    assert m, f"{name}: the card gives no precision/recall/F1/false alarms"
-    got = results[name].as_dict()
-    assert _figure(m[1]) == got["precision"]
-    assert _figure(m[2]) == got["recall"]
-    assert _figure(m[3]) == (None if got["f1"] is None else round(got["f1"], 2))
-    assert float(m[4]) == got["false_alarms_per_camera_hour"]
-    assert float(m[5]) == round(got["camera_hours"], 2)
-
-
-def _figure(text: str) -> float | None:
-    """A card's figure: a number, or None where the card says "not measured"."""
-    return None if text == "not measured" else float(text)
-
-
-@pytest.mark.parametrize("name", NEGATIVES_ONLY)
-def test_negatives_only_cards_state_the_false_alarm_rate(name: str, results: dict[str, Evaluation]):
-    card = plugin(name).quality
-    assert "recall not measured: none of the project's real clips shows" in card
-    m = re.search(r"([\d.]+) false alarms/h \((\d+) in ([\d.]+) h", card)
-    assert m, f"{name}: the card gives no false-alarm rate"
     s = results[name].score
-    assert s.true_positives == s.false_negatives == 0
-    assert float(m[1]) == round(s.false_alarms_per_hour, 2)
-    assert int(m[2]) == s.false_positives
-    assert float(m[3]) == round(s.hours, 2)
+    assert s.positives == sum(len(c.events) for c in labels.clips)
+    # A negatives-only set cannot measure recall; its card must not pretend otherwise.
+    says_not_measured = "recall not measured here" in plugin(name).quality
+    assert says_not_measured == (name in NEGATIVES_ONLY) == (s.positives == 0)
 
 
 def test_parked_vehicles_are_found_and_the_hidden_motorcycle_is_missed(
