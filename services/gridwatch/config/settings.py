@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gridwatch.image_bounds import MAX_PIXELS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRIDWATCH_", extra="ignore")
@@ -31,3 +33,9 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(Path(".gridwatch"), description="Evidence, SQLite file, logs.")
     detector_threads: int = Field(2, ge=1, description="ONNX Runtime intra-op threads.")
+    max_image_pixels: int = Field(
+        MAX_PIXELS,
+        ge=1,
+        description="Largest picture (width × height) decoded: photos and camera frames. "
+        "The size is read from the file's header, so a bigger one is refused before decoding.",
+    )

@@ -35,6 +35,7 @@ from gridwatch.dispatch.stage import DispatchStage
 from gridwatch.domain.events import Event, stable_id
 from gridwatch.domain.tasks import DESK, Actor, Role, Task
 from gridwatch.domain.zones import points_in_polygon
+from gridwatch.image_bounds import MAX_PIXELS, TooManyPixels, check_pixels
 from gridwatch.store.evidence import EvidenceStore
 
 REF = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
@@ -236,15 +237,27 @@ class StoredPhoto:
     size: int
 
 
-def store_photo(evidence: EvidenceStore, data: bytes, at: datetime, owner: str) -> StoredPhoto:
+def store_photo(
+    evidence: EvidenceStore,
+    data: bytes,
+    at: datetime,
+    owner: str,
+    *,
+    max_pixels: int = MAX_PIXELS,
+) -> StoredPhoto:
     """Check that the upload is a picture and keep it upright as a JPEG of at most 1600 px.
     Re-encoding strips whatever else a file carries (a phone's EXIF and GPS included) and gives
     every picture one format. The key names the uploader (only they may attach it to a case)
-    and the content, so sending the same photo again from the phone stores it once."""
+    and the content, so sending the same photo again from the phone stores it once. A picture
+    whose header claims more than `max_pixels` is refused before anything decodes it."""
     if not data:
         raise IntakeError("photo", "empty file")
     if len(data) > MAX_PHOTO_BYTES:
         raise IntakeError("photo", "larger than 15 MB")
+    try:
+        check_pixels(data, max_pixels)
+    except TooManyPixels as e:
+        raise IntakeError("photo", str(e)) from None
     try:
         with Image.open(io.BytesIO(data)) as img:
             if img.format not in PHOTO_FORMATS:

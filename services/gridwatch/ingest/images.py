@@ -11,6 +11,7 @@ from threading import Event
 import cv2
 import numpy as np
 
+from gridwatch.image_bounds import TooManyPixels, check_pixels
 from gridwatch.ingest.frames import Frame
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
@@ -42,7 +43,12 @@ class ImagesSource:
 
     def _load(self, path: Path) -> np.ndarray:
         if path not in self._cache:
-            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            data = path.read_bytes()
+            try:
+                check_pixels(data)
+            except TooManyPixels as e:
+                raise OSError(f"{self.device_id}: image {path}: {e}") from None
+            image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
             if image is None:
                 raise OSError(f"{self.device_id}: cannot read image {path}")
             self._cache[path] = image

@@ -309,7 +309,8 @@ class Agents:
                 if self.clock() - msg.received_at > self.options.max_frame_age:
                     metrics.FRAMES_DROPPED_STALE.labels(msg.device_id).inc()
                     continue
-                found = await self._until_done(FRAMES.base, ev, self.detect.process, msg.frame())
+                frame = msg.frame(self.settings.max_image_pixels)
+                found = await self._until_done(FRAMES.base, ev, self.detect.process, frame)
                 for f in found or []:
                     await self._send(FINDINGS, f.device_id, FindingMessage.of(f))
 

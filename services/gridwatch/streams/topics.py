@@ -21,6 +21,7 @@ from gridwatch.dispatch.intake import ClueIn
 from gridwatch.domain.events import Event, Finding, Severity, Source
 from gridwatch.domain.readings import Reading
 from gridwatch.domain.tasks import Actor, Role, Task
+from gridwatch.image_bounds import MAX_PIXELS, TooManyPixels, check_pixels
 from gridwatch.ingest.frames import Frame
 
 
@@ -51,10 +52,14 @@ class FrameMessage(Message):
             jpeg=jpeg,
         )
 
-    def frame(self) -> Frame:
-        """Decoded frame; an undecodable picture comes back empty and the detect stage counts
-        it as a bad frame."""
+    def frame(self, max_pixels: int = MAX_PIXELS) -> Frame:
+        """Decoded frame; an undecodable picture, or one whose header claims more than
+        `max_pixels`, comes back empty and the detect stage counts it as a bad frame."""
         buf = np.frombuffer(self.jpeg, dtype=np.uint8)
+        try:
+            check_pixels(self.jpeg, max_pixels)
+        except TooManyPixels:
+            buf = buf[:0]
         image = cv2.imdecode(buf, cv2.IMREAD_COLOR) if buf.size else None
         if image is None:
             image = np.zeros((0, 0, 3), dtype=np.uint8)
