@@ -132,8 +132,16 @@ def _start_web(runtime: EmbeddedRuntime, host: str, port: int):  # type: ignore[
     from gridwatch.ops.context import OpsContext
 
     s = runtime.services
+    settings = runtime.settings
     ctx = OpsContext(
-        runtime.district, s.store, s.evidence, s.hot, push_token=runtime.settings.push_token
+        runtime.district,
+        s.store,
+        s.evidence,
+        s.hot,
+        push_token=settings.push_token,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+        max_image_pixels=settings.max_image_pixels,
     )
     app = create_app(ctx)
     config = uvicorn.Config(

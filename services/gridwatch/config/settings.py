@@ -9,6 +9,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gridwatch.image_bounds import MAX_PIXELS
 
+# A JSON or form request of the ops centre is a few KB; 1 MiB leaves room and bounds memory.
+MAX_BODY_BYTES = 1 << 20
+# A photo upload: the photo (at most 15 MB, dispatch/intake.py) plus the multipart framing.
+MAX_UPLOAD_BYTES = 16 << 20
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRIDWATCH_", extra="ignore")
@@ -33,6 +38,18 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(Path(".gridwatch"), description="Evidence, SQLite file, logs.")
     detector_threads: int = Field(2, ge=1, description="ONNX Runtime intra-op threads.")
+    max_body_bytes: int = Field(
+        MAX_BODY_BYTES,
+        ge=1024,
+        description="Largest request body the ops centre reads (JSON, forms), in bytes; "
+        "a larger one is refused with 413 before it is read.",
+    )
+    max_upload_bytes: int = Field(
+        MAX_UPLOAD_BYTES,
+        ge=1024,
+        description="Largest request body of a photo upload (POST /api/photos), in bytes; "
+        "a larger one is refused with 413 before it is read.",
+    )
     max_image_pixels: int = Field(
         MAX_PIXELS,
         ge=1,

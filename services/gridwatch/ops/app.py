@@ -6,10 +6,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from gridwatch.ops.context import OpsContext
 from gridwatch.ops.deps import Ctx, CurrentActor
@@ -58,6 +59,9 @@ def create_app(ctx: OpsContext) -> FastAPI:
         ),
         version="0.2.0",
         static_url="/static-docs",
+        # Every body is bounded: one over the limit is refused with 413 as soon as its
+        # Content-Length says so, or once a chunked body passes it; the rest is never read.
+        max_body_size=ctx.max_body_bytes,
     )
     app.state.ctx = ctx
     for r in (
@@ -79,6 +83,7 @@ def create_app(ctx: OpsContext) -> FastAPI:
         pages,
     ):
         app.include_router(r.router)
+    app.include_router(intake.photos, max_body_size=ctx.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
@@ -92,6 +97,14 @@ def create_app(ctx: OpsContext) -> FastAPI:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+    @app.exception_handler(413)
+    async def too_large(request: Request, exc: HTTPException) -> Response:
+        limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY, ctx.max_body_bytes)
+        return JSONResponse(
+            {"detail": f"request body: over the limit of {limit} bytes for {request.url.path}"},
+            status_code=413,
+        )
 
     @app.exception_handler(pages.NeedsLogin)
     async def to_login(request: Request, exc: pages.NeedsLogin) -> Response:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridwatch.config.schema import District
+from gridwatch.config.settings import MAX_BODY_BYTES, MAX_UPLOAD_BYTES
+from gridwatch.image_bounds import MAX_PIXELS
 from gridwatch.runtime.clock import Clock, utc_now
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.hot_state import HotState
@@ -19,3 +21,6 @@ class OpsContext:
     hot: HotState | None = None
     clock: Clock = utc_now
     push_token: str | None = None  # bearer token of sensor gateways (HTTP push); None: off
+    max_body_bytes: int = MAX_BODY_BYTES  # any request body; larger: 413 unread
+    max_upload_bytes: int = MAX_UPLOAD_BYTES  # a photo upload's body
+    max_image_pixels: int = MAX_PIXELS  # an uploaded photo's width × height

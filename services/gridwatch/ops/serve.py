@@ -28,5 +28,13 @@ def app_from_env() -> FastAPI:
     store.migrate()
     evidence = EvidenceStore(settings.data_dir.resolve() / "evidence")
     return create_app(
-        OpsContext(load_district(config), store, evidence, HotState(settings.redis_url))
+        OpsContext(
+            load_district(config),
+            store,
+            evidence,
+            HotState(settings.redis_url),
+            max_body_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
+            max_image_pixels=settings.max_image_pixels,
+        )
     )

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
 
 from gridwatch.dispatch.intake import (
     MAX_PHOTO_BYTES,
@@ -28,6 +29,8 @@ from gridwatch.store import activity
 from gridwatch.store.board import case_of_event, save_location
 
 router = APIRouter(tags=["intake"])
+# Uploads have a larger body limit than the JSON routes (set where the app includes it).
+photos = APIRouter(tags=["intake"])
 
 Uploader = Annotated[Principal, Depends(require(Permission.UPLOAD))]
 Reporter = Annotated[Principal, Depends(require(Permission.REPORT_CLUE))]
@@ -66,18 +69,60 @@ def _card(ctx: Ctx, p: Principal, event_id: str) -> TaskCardOut:
     return task_card(ctx.district, case, p.actor, ctx.clock())
 
 
-@router.post("/api/photos", response_model=PhotoOut, status_code=201, responses=PROBLEMS)
+async def photo_bytes(_: Uploader, request: Request) -> bytes:
+    """The uploaded file, read only once the caller is known to be allowed to upload: a
+    request without credentials is refused before its body is spooled anywhere. (A `File`
+    parameter would be read before any dependency runs.)"""
+    async with request.form(max_files=1) as form:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise HTTPException(422, "file: a multipart field `file` with the photo is required")
+        return await file.read(MAX_PHOTO_BYTES + 1)
+
+
+PHOTO_FORM = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "JPEG/PNG/WebP photo, at most 15 MB and 40 megapixels.",
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+@photos.post(
+    "/api/photos",
+    response_model=PhotoOut,
+    status_code=201,
+    responses={
+        **PROBLEMS,
+        401: {"description": "sign in first (checked before the body is read)"},
+        413: {"description": "request body over the upload limit"},
+    },
+    openapi_extra={"requestBody": PHOTO_FORM},
+)
 def upload_photo(
     ctx: Ctx,
     p: Uploader,
     request: Request,
-    file: Annotated[UploadFile, File(description="JPEG/PNG/WebP photo, at most 15 MB.")],
+    data: Annotated[bytes, Depends(photo_bytes)],
 ) -> PhotoOut:
     """Upload a picture taken on site (a clue, a handling result). It is kept upright as a JPEG
     of at most 1600 px, without the phone's EXIF/GPS; only its uploader may attach it."""
-    data = file.file.read(MAX_PHOTO_BYTES + 1)
     try:
-        photo = store_photo(ctx.evidence, data, ctx.clock(), p.actor.user_id)
+        photo = store_photo(
+            ctx.evidence, data, ctx.clock(), p.actor.user_id, max_pixels=ctx.max_image_pixels
+        )
     except IntakeError as e:
         raise _problem(e) from None
     activity.record(
