@@ -82,8 +82,9 @@ def create_app(ctx: OpsContext) -> FastAPI:
         emergencies,
         pages,
     ):
+        if r is intake:  # uploads take a larger body than the JSON routes
+            app.include_router(intake.photos, max_body_size=ctx.max_upload_bytes)
         app.include_router(r.router)
-    app.include_router(intake.photos, max_body_size=ctx.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

@@ -90,8 +90,9 @@ PHOTO_FORM = {
                 "properties": {
                     "file": {
                         "type": "string",
-                        "format": "binary",
-                        "description": "JPEG/PNG/WebP photo, at most 15 MB and 40 megapixels.",
+                        "contentMediaType": "application/octet-stream",
+                        "title": "File",
+                        "description": "JPEG/PNG/WebP photo: at most 15 MB, 40 megapixels.",
                     }
                 },
             }
@@ -105,8 +106,8 @@ PHOTO_FORM = {
     response_model=PhotoOut,
     status_code=201,
     responses={
-        **PROBLEMS,
         401: {"description": "sign in first (checked before the body is read)"},
+        **PROBLEMS,
         413: {"description": "request body over the upload limit"},
     },
     openapi_extra={"requestBody": PHOTO_FORM},
