@@ -156,3 +156,32 @@ def test_mjpeg_decodes_only_the_frames_its_algorithms_need(cameras: LoopbackCame
     assert src.parts >= 8 * span, "the server sends 10 pictures/s and all are read"
     assert len(got) <= 2 * span + 2, "only about 2/s are decoded and delivered"
     assert len(got) >= 2 * span - 2
+
+
+def test_a_jpeg_claiming_65500_by_65500_px_is_dead_lettered_and_the_stream_goes_on(
+    redis_url: str,
+) -> None:
+    _, health, dead = health_and_dead_letters(redis_url)
+    good = jpegs(2)
+    bomb = bytearray(good[0])
+    sof = bomb.index(b"\xff\xc0")
+    bomb[sof + 5 : sof + 9] = (65500).to_bytes(2, "big") * 2  # the header claims 65,500²
+    server = LoopbackCameras([good[0], bytes(bomb), good[1]], default_fps=10).start()
+    sink = bad_frame_sink(health, dead, "mjpeg", utc_now)
+
+    def open_source() -> MjpegSource:
+        return MjpegSource(
+            "cam-b", server.url("mjpeg", "bomb"), 100.0, clock=utc_now, stall_s=2, on_bad_frame=sink
+        )
+
+    try:
+        with supervised("cam-b", open_source, health, BACKOFF) as cam:
+            assert cam.wait_for_frame(0, timeout=5) is not None
+            time.sleep(0.5)
+    finally:
+        server.stop()
+    counts = health.snapshot("cam-b")
+    assert counts["decode_errors"] >= 1 and counts["frames"] >= 2
+    assert counts["reconnects"] == 0, "an oversized picture must not drop the connection"
+    letters = [d for d in dead.latest() if d["device_id"] == "cam-b"]
+    assert letters and all("65500 × 65500 px" in d["reason"] for d in letters)

@@ -11,7 +11,7 @@ from threading import Event
 import cv2
 import numpy as np
 
-from gridwatch.image_bounds import TooManyPixels, check_pixels
+from gridwatch.image_bounds import MAX_PIXELS, TooManyPixels, check_pixels
 from gridwatch.ingest.frames import Frame
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
@@ -36,16 +36,17 @@ class ImagesSource:
         *,
         clock: Callable[[], datetime],
         realtime: bool = True,
+        max_pixels: int = MAX_PIXELS,
     ) -> None:
         self.device_id, self.paths, self.interval_s = device_id, expand(paths), interval_s
-        self.clock, self.realtime = clock, realtime
+        self.clock, self.realtime, self.max_pixels = clock, realtime, max_pixels
         self._cache: dict[Path, np.ndarray] = {}
 
     def _load(self, path: Path) -> np.ndarray:
         if path not in self._cache:
             data = path.read_bytes()
             try:
-                check_pixels(data)
+                check_pixels(data, self.max_pixels)
             except TooManyPixels as e:
                 raise OSError(f"{self.device_id}: image {path}: {e}") from None
             image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)

@@ -11,6 +11,7 @@ from email.parser import BytesHeaderParser
 from threading import Event
 
 from gridwatch.domain.device_liveness import SampleGate
+from gridwatch.image_bounds import MAX_PIXELS
 from gridwatch.ingest.failures import SourceClosed, SourceFailed, SourceStalled
 from gridwatch.ingest.frames import BadFrameSink, Frame, ignore_bad_frame
 from gridwatch.ingest.http_camera import connect, device_time, get, is_timeout
@@ -29,9 +30,11 @@ class MjpegSource:
         clock: Callable[[], datetime],
         stall_s: float = 10.0,
         on_bad_frame: BadFrameSink = ignore_bad_frame,
+        max_pixels: int = MAX_PIXELS,
     ) -> None:
         self.device_id, self.url, self.sample_fps = device_id, url, sample_fps
         self.clock, self.stall_s, self.on_bad_frame = clock, stall_s, on_bad_frame
+        self.max_pixels = max_pixels
         self.parts = 0  # parts read off the wire, decoded or not
 
     def frames(self, stop: Event) -> Iterator[Frame]:
@@ -55,7 +58,7 @@ class MjpegSource:
                 if not gate.due(received_at):
                     continue
                 try:
-                    image = decode_jpeg(data)
+                    image = decode_jpeg(data, self.max_pixels)
                 except BadJpeg as e:
                     self.on_bad_frame(self.device_id, str(e), data)
                     continue

@@ -25,6 +25,7 @@ from gridwatch.config.schema import (
     SimulatorSource,
 )
 from gridwatch.domain.readings import Reading
+from gridwatch.image_bounds import MAX_PIXELS
 from gridwatch.ingest.dead_letters import DeadLetters
 from gridwatch.ingest.frames import Frame, FrameSource
 from gridwatch.ingest.health import IngestHealth
@@ -61,10 +62,12 @@ class DeviceIntake:
         realtime: bool = True,
         mqtt_url: str | None = None,
         push_consumer: str = "embedded",
+        max_image_pixels: int = MAX_PIXELS,
     ) -> None:
         self.config_dir, self.district, self.hot, self.clock = config_dir, district, hot, clock
         self.on_frame, self.on_reading = on_frame, on_reading
         self.realtime, self.mqtt_url, self.push_consumer = realtime, mqtt_url, push_consumer
+        self.max_image_pixels = max_image_pixels
         self.health = IngestHealth(hot, clock)
         self.dead_letters = DeadLetters(hot)
         self.thumbnails = Thumbnails(hot)
@@ -84,7 +87,12 @@ class DeviceIntake:
 
         def open_source() -> FrameSource:
             return open_camera(
-                camera, self.config_dir, self.clock, realtime=self.realtime, on_bad_frame=sink
+                camera,
+                self.config_dir,
+                self.clock,
+                realtime=self.realtime,
+                on_bad_frame=sink,
+                max_pixels=self.max_image_pixels,
             )
 
         def on_frame(frame: Frame) -> None:

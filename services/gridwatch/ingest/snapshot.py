@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from threading import Event
 
+from gridwatch.image_bounds import MAX_PIXELS
 from gridwatch.ingest.failures import SourceFailed, SourceStalled
 from gridwatch.ingest.frames import BadFrameSink, Frame, ignore_bad_frame
 from gridwatch.ingest.http_camera import connect, device_time, get, is_timeout
@@ -24,9 +25,11 @@ class SnapshotSource:
         clock: Callable[[], datetime],
         stall_s: float = 10.0,
         on_bad_frame: BadFrameSink = ignore_bad_frame,
+        max_pixels: int = MAX_PIXELS,
     ) -> None:
         self.device_id, self.url, self.interval_s = device_id, url, interval_s
         self.clock, self.stall_s, self.on_bad_frame = clock, stall_s, on_bad_frame
+        self.max_pixels = max_pixels
 
     def frames(self, stop: Event) -> Iterator[Frame]:
         conn, path = connect(self.url, self.stall_s)
@@ -43,7 +46,7 @@ class SnapshotSource:
                     raise SourceFailed(f"snapshot failed: {e or type(e).__name__}") from None
                 received_at = self.clock()
                 try:
-                    image = decode_jpeg(data)
+                    image = decode_jpeg(data, self.max_pixels)
                 except BadJpeg as e:
                     self.on_bad_frame(self.device_id, str(e), data)
                 else:

@@ -13,6 +13,7 @@ from gridwatch.config.schema import (
     RtspSource,
     SnapshotSource,
 )
+from gridwatch.image_bounds import MAX_PIXELS
 from gridwatch.ingest.frames import BadFrameSink, FrameSource, ignore_bad_frame
 from gridwatch.ingest.images import ImagesSource as ImagesAdapter
 from gridwatch.ingest.mjpeg import MjpegSource as MjpegAdapter
@@ -34,6 +35,7 @@ def open_camera(
     realtime: bool,
     stall_s: float = 10.0,
     on_bad_frame: BadFrameSink = ignore_bad_frame,
+    max_pixels: int = MAX_PIXELS,
 ) -> FrameSource:
     src = camera.source
     if isinstance(src, FileSource):
@@ -53,6 +55,7 @@ def open_camera(
             src.interval_s,
             clock=clock,
             realtime=realtime,
+            max_pixels=max_pixels,
         )
     if isinstance(src, RtspSource):
         return RtspAdapter(
@@ -71,6 +74,7 @@ def open_camera(
             clock=clock,
             stall_s=stall_s,
             on_bad_frame=on_bad_frame,
+            max_pixels=max_pixels,
         )
     if isinstance(src, SnapshotSource):
         return SnapshotAdapter(
@@ -80,5 +84,6 @@ def open_camera(
             clock=clock,
             stall_s=stall_s,
             on_bad_frame=on_bad_frame,
+            max_pixels=max_pixels,
         )
     raise UnsupportedSource(f"{camera.id}: {src.kind} sources are not supported yet")

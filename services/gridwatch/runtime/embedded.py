@@ -121,6 +121,7 @@ class EmbeddedRuntime:
             self._on_reading,
             realtime=realtime,
             mqtt_url=settings.mqtt_url,
+            max_image_pixels=settings.max_image_pixels,
         )
         self.offline_watch: OfflineWatch | None = None
         # Deadlines, notices and escalations run on the runtime's clock; edited plan files are

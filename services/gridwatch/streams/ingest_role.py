@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gridwatch.config.schema import District
+from gridwatch.image_bounds import MAX_PIXELS
 from gridwatch.ingest.runner import DeviceIntake
 from gridwatch.runtime.clock import Clock
 from gridwatch.store.hot_state import HotState
@@ -28,6 +29,7 @@ class IngestRole:
         *,
         realtime: bool = True,
         mqtt_url: str | None = None,
+        max_image_pixels: int = MAX_PIXELS,
     ) -> None:
         self.publisher = publisher
         self.realtime = realtime
@@ -41,6 +43,7 @@ class IngestRole:
             realtime=realtime,
             mqtt_url=mqtt_url,
             push_consumer="ingest-worker",
+            max_image_pixels=max_image_pixels,
         )
 
     def start(self) -> IngestRole:

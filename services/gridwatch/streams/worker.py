@@ -47,7 +47,14 @@ def _ingest(settings: Settings, config_dir: Path, *, realtime: bool) -> IngestRo
     district = load_district(config_dir)
     hot = HotState(settings.redis_url)
     return IngestRole(
-        config_dir, district, publisher, hot, utc_now, realtime=realtime, mqtt_url=settings.mqtt_url
+        config_dir,
+        district,
+        publisher,
+        hot,
+        utc_now,
+        realtime=realtime,
+        mqtt_url=settings.mqtt_url,
+        max_image_pixels=settings.max_image_pixels,
     ).start()
 
 
