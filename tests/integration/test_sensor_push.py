@@ -87,8 +87,12 @@ def test_push_is_off_without_a_token(
         ('{"quantity": "water_level", "value": %s, "unit": "m"}' % ("9" * 400), "field 'value'"),
         ("[" * 3000, "nested too deeply"),
         ('{"quantity": "water_level", "value": 2, "unit": %s}' % ("[" * 3000), "nested too"),
+        (
+            '{"quantity": "water_level", "value": 2, "unit": "m", "ts": "9999-12-31T00:00:00+00:00"}',
+            "field 'ts' 9999-12-31T00:00:00+00:00 is ahead",
+        ),
     ],
-    ids=["400-digit value", "nested array", "nested field"],
+    ids=["400-digit value", "nested array", "nested field", "year 9999"],
 )
 def test_hostile_json_is_refused_with_the_reason_and_dead_lettered(
     minimal_district: District, tmp_path: Path, redis_url: str, body: str, reason: str

@@ -301,6 +301,20 @@ class Sensor(DeviceBase):
     quantity: Quantity = Field(title="Quantity", description="What the sensor measures.")
     unit: str = Field(title="Unit", description="Unit of its readings (m, NTU, mm/h …).")
     source: SensorSource = Field(title="Source", description="How readings arrive.")
+    # A device clock far off would corrupt liveness (a reading dated 9999 keeps the sensor "seen"
+    # for good) and the time series; such readings are dead letters, the clock must be fixed.
+    max_time_ahead: Duration = Field(
+        Duration(minutes=5),
+        title="Most time ahead",
+        description="How far a reading's device time (`ts`) may be ahead of its receive time; "
+        "a reading further ahead is dead-lettered.",
+    )
+    max_time_behind: Duration = Field(
+        Duration(days=7),
+        title="Most time behind",
+        description="How far a reading's device time may be behind its receive time (a gateway "
+        "sending what it buffered while offline); an older reading is dead-lettered.",
+    )
 
 
 Device = Annotated[Camera | Sensor, Field(discriminator="kind")]
