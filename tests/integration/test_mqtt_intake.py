@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from datetime import UTC, datetime
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -16,6 +15,7 @@ from gridwatch.config.schema import District
 from gridwatch.domain.readings import Reading
 from gridwatch.ingest.mqtt_intake import MqttIntake
 from gridwatch.ingest.reading_intake import ReadingIntake
+from gridwatch.runtime.clock import utc_now
 
 from .ingest_harness import health_and_dead_letters
 
@@ -59,7 +59,7 @@ def test_bad_mqtt_payloads_are_dead_lettered_with_reason_and_nothing_else_is_los
         pub.connect(*BROKER)
         pub.loop_start()
         topic = f"gridwatch/sensors/{level.id}/reading"
-        ts = datetime(2026, 3, 1, 8, 0, tzinfo=UTC).isoformat()
+        ts = utc_now().replace(microsecond=0).isoformat()
 
         def good(v: float) -> bytes:
             body = {"quantity": "water_level", "value": v, "unit": "m", "ts": ts}

@@ -79,3 +79,33 @@ def test_push_is_off_without_a_token(
     ctx = OpsContext(minimal_district, store, EvidenceStore(tmp_path / "ev"), HotState(redis_url))
     r = TestClient(create_app(ctx)).post("/api/sensors/wl-001/readings", content="{}")
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ('{"quantity": "water_level", "value": %s, "unit": "m"}' % ("9" * 400), "field 'value'"),
+        ("[" * 3000, "nested too deeply"),
+        ('{"quantity": "water_level", "value": 2, "unit": %s}' % ("[" * 3000), "nested too"),
+        (
+            '{"quantity": "water_level", "value": 2, "unit": "m", "ts": "9999-12-31T00:00:00Z"}',
+            "field 'ts' 9999-12-31T00:00:00+00:00 is ahead",
+        ),
+    ],
+    ids=["400-digit value", "nested array", "nested field", "year 9999"],
+)
+def test_hostile_json_is_refused_with_the_reason_and_dead_lettered(
+    minimal_district: District, tmp_path: Path, redis_url: str, body: str, reason: str
+) -> None:
+    store = Store(sqlite_url(tmp_path / "t.db"))
+    store.migrate()
+    hot = HotState(redis_url)
+    ctx = OpsContext(minimal_district, store, EvidenceStore(tmp_path / "ev"), hot, push_token=TOKEN)
+    client = TestClient(create_app(ctx), raise_server_exceptions=False)
+    r = client.post(
+        "/api/sensors/wl-001/readings", content=body, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert r.status_code == 422 and reason in r.json()["detail"], r.text
+    [letter] = DeadLetters(hot).latest()
+    assert (letter["source"], letter["device_id"]) == ("http_push", "wl-001")
+    assert reason in letter["reason"]

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from gridwatch.cli.main import app
 from gridwatch.config.errors import ConfigError
 from gridwatch.config.loader import counts, load_district
 from tests.conftest import MINIMAL, SAMPLE
@@ -168,3 +170,33 @@ def test_zone_filters_load_and_a_bad_one_names_file_line_and_field(tmp_path: Pat
     devices.write_text(text.replace(good, inverted, 1), encoding="utf-8")
     (err,) = errors_of(d)
     assert "min_ratio 0.9 exceeds max_ratio 0.5" in err, err
+
+
+def check_config_output(d: Path) -> str:
+    """What `gridwatch check-config` prints for a bad directory: it must fail cleanly."""
+    result = CliRunner().invoke(app, ["check-config", str(d)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result.output
+
+
+def test_file_that_is_not_utf8_names_file_and_line(tmp_path: Path):
+    d = copy_minimal(tmp_path)
+    plans = d / "plans.yaml"
+    text = plans.read_bytes()
+    plans.write_bytes(text + b"# caf\xe9\n")
+    line = text.count(b"\n") + 1
+    assert f"{_rel(plans)}:{line}: (document): not UTF-8: byte 0xe9" in check_config_output(d)
+
+
+def test_duration_too_long_names_file_line_and_field(tmp_path: Path):
+    d = copy_minimal(tmp_path)
+    plans = d / "plans.yaml"
+    plans.write_text(
+        plans.read_text(encoding="utf-8").replace("repeat_every: 1h", "repeat_every: 99999999999d"),
+        encoding="utf-8",
+    )
+    line = line_of(plans, "99999999999d")
+    out = check_config_output(d)
+    assert f"{_rel(plans)}:{line}: " in out and "99999999999d' is too long" in out, out

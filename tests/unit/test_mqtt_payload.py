@@ -36,3 +36,24 @@ def test_valid_reading_keeps_device_time():
 def test_bad_payloads_say_what_is_wrong(topic: str, payload: bytes, reason: str):
     with pytest.raises(BadReading, match=re.escape(reason)):
         parse_reading(topic, payload, NOW)
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (
+            b'{"quantity":"water_level","value":%s,"unit":"m"}' % (b"9" * 400),
+            "'value' is too large",
+        ),
+        (b'{"quantity":"water_level","value":%s,"unit":"m"}' % (b"9" * 5000), "out of range"),
+        (b"[" * 5000, "nested too deeply"),
+        (
+            b'{"quantity":"water_level","value":2,"unit":%s}' % (b'{"a":' * 5000),
+            "nested too deeply",
+        ),
+    ],
+    ids=["400-digit value", "5000-digit value", "nested array", "nested field"],
+)
+def test_hostile_payloads_are_bad_readings_not_crashes(payload: bytes, reason: str):
+    with pytest.raises(BadReading, match=re.escape(reason)):
+        parse_reading(TOPIC, payload, NOW)

@@ -26,7 +26,7 @@ def check_config(
         district = load_district(directory)
     except ConfigError as e:
         for issue in e.issues:
-            err.print(str(issue), markup=False, highlight=False)
+            err.print(str(issue), markup=False, highlight=False, soft_wrap=True)  # one line each
         err.print(f"[red]{len(e.issues)} problem(s) in {directory}[/red]")
         raise typer.Exit(1) from None
     c = counts(district)

@@ -33,15 +33,20 @@ def parse_duration(text: str | int | float | timedelta) -> timedelta:
     """Parse `90s`, `15m`, `4h`, `1d2h` or a number of seconds."""
     if isinstance(text, timedelta):
         return text
-    if isinstance(text, int | float):
-        if text < 0:
-            raise ValueError("duration must not be negative")
-        return timedelta(seconds=text)
-    m = _DURATION.match(text.strip())
-    if not m or not any(m.groups()):
-        raise ValueError(f"invalid duration {text!r}: use e.g. 90s, 15m, 4h, 1d")
-    d, h, mi, s = (int(g) if g else 0 for g in m.groups())
-    return timedelta(days=d, hours=h, minutes=mi, seconds=s)
+    try:
+        if isinstance(text, int | float):
+            if not text >= 0:  # NaN too
+                raise ValueError("duration must be a number of seconds, not negative")
+            return timedelta(seconds=text)
+        m = _DURATION.match(text.strip())
+        if not m or not any(m.groups()):
+            raise ValueError(f"invalid duration {text!r}: use e.g. 90s, 15m, 4h, 1d")
+        d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+        return timedelta(days=d, hours=h, minutes=mi, seconds=s)
+    except OverflowError:  # pydantic reports ValueError with file:line, an OverflowError escapes
+        raise ValueError(
+            f"duration {text!r} is too long (at most {timedelta.max.days} days)"
+        ) from None
 
 
 class Duration(timedelta):
@@ -296,6 +301,20 @@ class Sensor(DeviceBase):
     quantity: Quantity = Field(title="Quantity", description="What the sensor measures.")
     unit: str = Field(title="Unit", description="Unit of its readings (m, NTU, mm/h …).")
     source: SensorSource = Field(title="Source", description="How readings arrive.")
+    # A device clock far off would corrupt liveness (a reading dated 9999 keeps the sensor "seen"
+    # for good) and the time series; such readings are dead letters, the clock must be fixed.
+    max_time_ahead: Duration = Field(
+        Duration(minutes=5),
+        title="Most time ahead",
+        description="How far a reading's device time (`ts`) may be ahead of its receive time; "
+        "a reading further ahead is dead-lettered.",
+    )
+    max_time_behind: Duration = Field(
+        Duration(days=7),
+        title="Most time behind",
+        description="How far a reading's device time may be behind its receive time (a gateway "
+        "sending what it buffered while offline); an older reading is dead-lettered.",
+    )
 
 
 Device = Annotated[Camera | Sensor, Field(discriminator="kind")]

@@ -39,7 +39,12 @@ def _construct(
 def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[PathKey, int]]:
     """Return the document and a map from key path to 1-based line number."""
     file = display or str(path)
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise YamlSyntaxError(file, line, f"not UTF-8: byte 0x{raw[e.start]:02x}") from None
     # libyaml composes the node tree several times faster (the responsibility list is ~20k lines);
     # the marks it leaves carry the same line numbers.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
@@ -48,6 +53,9 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[PathKey
     except yaml.MarkedYAMLError as e:
         line = (e.problem_mark.line + 1) if e.problem_mark else 1
         raise YamlSyntaxError(file, line, f"YAML syntax: {e.problem}") from e
+    except yaml.reader.ReaderError as e:  # a control character: YAML's reader has no line mark
+        line = text[: e.position].count("\n") + 1
+        raise YamlSyntaxError(file, line, f"YAML syntax: {e.reason}") from e
     finally:
         loader.dispose()
     lines: dict[PathKey, int] = {}

@@ -39,6 +39,10 @@ def parse_payload(device_id: str, payload: bytes, received_at: datetime) -> Read
         data = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise BadReading(f"{device_id}: payload is not UTF-8 JSON: {e}") from None
+    except RecursionError:  # a reading is a flat object; deep nesting is an attack or garbage
+        raise BadReading(f"{device_id}: payload is JSON nested too deeply for a reading") from None
+    except ValueError as e:  # valid JSON Python will not take: an integer over 4300 digits
+        raise BadReading(f"{device_id}: payload JSON is out of range: {e}") from None
     if not isinstance(data, dict):
         raise BadReading(f"{device_id}: payload must be a JSON object")
     for key in ("quantity", "value", "unit"):
@@ -47,7 +51,11 @@ def parse_payload(device_id: str, payload: bytes, received_at: datetime) -> Read
     value = data["value"]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadReading(f"{device_id}: field 'value' must be a number, got {value!r}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past float's range (e.g. 400 digits)
+        raise BadReading(f"{device_id}: field 'value' is too large for a number") from None
+    if not math.isfinite(number):
         raise BadReading(f"{device_id}: field 'value' is {value!r}, not a finite number")
     at = received_at
     if "ts" in data:
@@ -57,5 +65,5 @@ def parse_payload(device_id: str, payload: bytes, received_at: datetime) -> Read
             raise BadReading(f"{device_id}: field 'ts' {data['ts']!r} is not ISO 8601") from None
         if at.tzinfo is None:
             raise BadReading(f"{device_id}: field 'ts' needs a UTC offset")
-    reading = Reading(device_id, str(data["quantity"]), float(value), str(data["unit"]), at)
+    reading = Reading(device_id, str(data["quantity"]), number, str(data["unit"]), at)
     return reading.validated()

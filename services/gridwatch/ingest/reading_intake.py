@@ -1,5 +1,6 @@
 """Checks every sensor reading from outside (MQTT, HTTP push) against the district: the device
-must be a configured sensor, and quantity and unit must be the ones it is configured with.
+must be a configured sensor, quantity and unit must be the ones it is configured with, and its
+device time within the sensor's `max_time_ahead` / `max_time_behind` of the receive time.
 A bad one becomes a dead letter with the reason; a good one goes to `on_reading`."""
 
 from __future__ import annotations
@@ -45,6 +46,19 @@ class ReadingIntake:
             raise BadReading(
                 f"{reading.device_id}: unit {reading.unit!r} is wrong for this sensor "
                 f"(configured {sensor.unit!r})"
+            )
+        received = self.clock()
+        if reading.at - received > sensor.max_time_ahead:
+            raise BadReading(
+                f"{reading.device_id}: field 'ts' {reading.at.isoformat()} is ahead of the receive "
+                f"time {received.isoformat()} by more than max_time_ahead "
+                f"({sensor.max_time_ahead}); the device clock is wrong"
+            )
+        if received - reading.at > sensor.max_time_behind:
+            raise BadReading(
+                f"{reading.device_id}: field 'ts' {reading.at.isoformat()} is behind the receive "
+                f"time {received.isoformat()} by more than max_time_behind "
+                f"({sensor.max_time_behind}); the device clock is wrong or the reading too late"
             )
         return reading.validated()
 
