@@ -14,6 +14,7 @@ from gridwatch.domain.tasks import (
     RULES,
     Action,
     Actor,
+    Participants,
     State,
     TransitionError,
     can_see,
@@ -96,8 +97,9 @@ def get_task(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath) -> TaskDetailOu
     """A task's full record: its event and pictures, the routing explanation (which plan
     matched, why, and which were considered and rejected) and the audit trail."""
     case = visible_task_case(ctx, actor, task_id)
-    card = task_card(ctx.district, case, actor, ctx.clock())
     e = case.event
+    trail = ctx.store.audit_trail(task_id)
+    card = task_card(ctx.district, case, actor, ctx.clock(), Participants.of(trail, e.reporter))
     ext = case.task.extension_requested
     return TaskDetailOut(
         **card.model_dump(),
@@ -105,7 +107,7 @@ def get_task(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath) -> TaskDetailOu
         routing=(
             RoutingOut.explained(e.routing, ctx.district, e.event_type) if e.routing else None
         ),
-        audit=[AuditOut.of(a) for a in ctx.store.audit_trail(task_id)],
+        audit=[AuditOut.of(a) for a in trail],
         notices=[NoticeOut.of(n) for n in Outbox(ctx.store).list(task_id=task_id)],
         extension_requested_s=int(ext.total_seconds()) if ext else None,
     )
@@ -161,4 +163,5 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
     task_changed(ctx, task, actor, body.action.value)
     case = case_of_event(ctx.store, task.event_id)
     assert case is not None  # the task was just read with its event
-    return task_card(ctx.district, case, actor, ctx.clock())
+    done = Participants.of(ctx.store.audit_trail(task_id), case.event.reporter)
+    return task_card(ctx.district, case, actor, ctx.clock(), done)
