@@ -466,9 +466,7 @@ def _names(verdicts: frozenset[Verdict]) -> str:
     return " or ".join(sorted(v.value for v in verdicts))
 
 
-def allowed_actions(
-    task: Task, actor: Actor, participants: Participants = NOBODY
-) -> list[Action]:
+def allowed_actions(task: Task, actor: Actor, participants: Participants = NOBODY) -> list[Action]:
     """What the actor could do next: drives the buttons on task pages."""
     return [
         a
