@@ -154,3 +154,26 @@ def test_merges_that_would_lose_a_case_are_refused(
         "itself": "",
     }[target]
     assert reason in err["detail"]
+
+
+# ----------------------------------------------------------------- dispatch by hand
+
+
+@pytest.mark.parametrize(
+    ("unit", "ok"),
+    [
+        ("grid_force:c01", False),  # g003 is in c02: no leader of c01 may act there
+        ("grid_force:c02", True),
+        ("squad:sq-traffic", True),
+    ],
+)
+def test_a_case_is_not_dispatched_to_a_unit_nobody_of_which_can_accept_it(
+    client: TestClient, store: Store, unit: str, ok: bool
+):
+    tid = clue(client, "duty", "noise", grid="g003")["task_id"]  # waits in the manual queue
+    status, body = act(client, "duty", tid, action="dispatch", assignee=unit)
+    if ok:
+        assert status == 200 and body["assignee"] == unit
+    else:
+        assert status == 422 and "nobody of" in body["detail"]
+        assert store.get_task(tid).state.value == "filed"

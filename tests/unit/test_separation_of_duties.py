@@ -18,6 +18,7 @@ from gridwatch.domain.tasks import (
     Task,
     TransitionError,
     allowed_actions,
+    dispatch_refusal,
     merge_refusal,
     transition,
 )
@@ -224,3 +225,42 @@ def test_no_participants_means_the_old_checks_only():
     t, _ = work(task(), SQUAD)
     assert NOBODY.people() == frozenset()
     assert transition(t, Action.VERIFY, LEADER, T0)[0].state is State.VERIFIED
+
+
+# ------------------------------------------------------------------ dispatch by hand
+
+MEMBERS = [
+    ADMIN,
+    DUTY,
+    SQUAD,
+    LEADER,
+    Actor("gl003", Role.GRID_LEADER, grid="g003", community="c02"),
+]
+
+
+@pytest.mark.parametrize(
+    ("grid", "unit", "ok"),
+    [
+        ("g001", "grid_force:c01", True),  # gl001 leads g001 in c01
+        ("g003", "grid_force:c01", False),  # nobody of c01 leads g003: only the admin could
+        ("g003", "grid_force:c02", True),
+        ("g003", "grid_leader:gl001", False),  # a leader acts in their own grid only
+        ("g001", "grid_leader:gl001", True),
+        ("g003", "squad:sq-traffic", True),
+        ("g003", "squad:sq-river", False),  # a squad without members
+        ("g003", "brigade", True),
+        ("g003", "post:gate", True),  # the desk answers for posts
+    ],
+)
+def test_a_case_is_dispatched_by_hand_only_to_a_unit_that_can_accept_it(
+    grid: str, unit: str, ok: bool
+):
+    t = task(State.RETURNED, grid=grid)
+    refusal = dispatch_refusal(t, unit, MEMBERS)
+    assert (refusal is None) is ok
+    if not ok:
+        assert refusal is not None and unit in refusal and grid in refusal
+
+
+def test_the_admin_alone_does_not_make_a_unit_able_to_act():
+    assert dispatch_refusal(task(State.RETURNED), "brigade", [ADMIN]) is not None

@@ -441,6 +441,17 @@ def merge_refusal(task: Task, target: Task) -> str | None:
     return None
 
 
+def dispatch_refusal(task: Task, assignee: str, members: Iterable[Actor]) -> str | None:
+    """Why a dispatch of `task` to `assignee` by hand would strand it, or None. `members` are
+    the people who might act (the accounts); the admin does not count, as a case only the admin
+    can accept sits in a unit's queue that nobody works. A grid force or a grid leader acts
+    through the leader of the case's own grid, so a unit of another grid or community has none."""
+    target = replace(task, assignee=assignee)
+    if any(m.role is not Role.ADMIN and is_assignee(m, target) for m in members):
+        return None
+    return f"nobody of {assignee} can accept a task in grid {task.grid}"
+
+
 def _verdict_for(action: Action, verdict: Verdict | str | None) -> Verdict | None:
     if verdict is not None:
         try:

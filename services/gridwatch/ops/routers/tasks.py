@@ -11,6 +11,7 @@ from gridwatch.dispatch.intake import IntakeError, check_own_photo
 from gridwatch.domain.coverage import real_units
 from gridwatch.domain.tasks import (
     AUDIT_ONLY_ACTIONS,
+    DESK,
     RULES,
     Action,
     Actor,
@@ -18,6 +19,7 @@ from gridwatch.domain.tasks import (
     State,
     TransitionError,
     can_see,
+    dispatch_refusal,
 )
 from gridwatch.ops.cards import event_out, task_card
 from gridwatch.ops.context import OpsContext
@@ -32,6 +34,7 @@ from gridwatch.ops.schemas import (
     TaskCardOut,
     TaskDetailOut,
 )
+from gridwatch.ops.users import actor_of, list_users
 from gridwatch.store.board import Case, TaskFilter, case_of_event, find_cases
 from gridwatch.store.notifications import Outbox
 from gridwatch.store.repository import NotFound
@@ -127,7 +130,7 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
     recorded in the audit trail with actor, time, note, attachment and verdict. `file` confirms
     a case waiting for the desk (reported for review, or muted): it is then dispatched by its
     plan at once, or waits in the manual queue when only the catch-all route matched."""
-    visible_task_case(ctx, actor, task_id)
+    case = visible_task_case(ctx, actor, task_id)
     if body.action in AUDIT_ONLY_ACTIONS:
         raise HTTPException(422, f"action: {body.action} is not a step of the case loop")
     if RULES[body.action].needs_note and not body.note.strip():
@@ -140,6 +143,15 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
         and body.assignee not in real_units(ctx.district)
     ):
         raise HTTPException(422, f"assignee: no unit {body.assignee}")
+    if (
+        body.action is Action.DISPATCH
+        and actor.role in DESK  # anyone else is refused by the state machine, as before
+        and case.task.state in RULES[Action.DISPATCH].sources
+    ):
+        members = [actor_of(u) for u in list_users(ctx.store)]
+        unit = body.assignee or case.task.assignee
+        if (refusal := dispatch_refusal(case.task, unit, members)) is not None:
+            raise HTTPException(422, f"assignee: {refusal}")
     if body.attachment is not None:
         try:
             check_own_photo(ctx.evidence, body.attachment, actor, "attachment")
@@ -161,7 +173,7 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
     except TransitionError as e:
         raise HTTPException(403 if e.forbidden else 409, str(e)) from None
     task_changed(ctx, task, actor, body.action.value)
-    case = case_of_event(ctx.store, task.event_id)
-    assert case is not None  # the task was just read with its event
-    done = Participants.of(ctx.store.audit_trail(task_id), case.event.reporter)
-    return task_card(ctx.district, case, actor, ctx.clock(), done)
+    after = case_of_event(ctx.store, task.event_id)
+    assert after is not None  # the task was just read with its event
+    done = Participants.of(ctx.store.audit_trail(task_id), after.event.reporter)
+    return task_card(ctx.district, after, actor, ctx.clock(), done)
