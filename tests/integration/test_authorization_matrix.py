@@ -109,7 +109,8 @@ def expected(who: str, action: Action, flavour: str) -> bool:
     if action in DESK_ACTIONS:
         return who in DESK  # the brigade's desk files, dispatches, closes …
     if action in VERIFIER_ACTIONS:
-        # the brigade may always verify; otherwise the leader of the task's grid
+        # the brigade may always verify; otherwise the leader of the task's grid (the admin
+        # handled these cases: see test_nobody_verifies_their_own_work for the handlers)
         return who in DESK or who == "leader-own"
     assert action in ASSIGNEE_ACTIONS
     if who == "admin":
@@ -228,6 +229,35 @@ def test_task_action(world: World, who: str, action: Action, flavour: str, allow
     else:
         assert r.status_code == 403, r.text
         assert world.store.get_task(tid) == before  # nothing changed
+
+
+# The matrix's cases are handled by the admin, who stands for every unit; the people who may
+# verify may still not verify their own work (separation of duties).
+@pytest.mark.parametrize(
+    ("handler", "unit"),
+    [("leader-own", "grid_force"), ("duty", "brigade"), ("dispatcher", "brigade")],
+)
+def test_nobody_verifies_their_own_work(world: World, handler: str, unit: str):
+    if unit == "brigade":
+        tid = world.task("squad", State.RETURNED)
+        world.store.act(tid, Action.DISPATCH, ADMIN_ACTOR, T0, "", assignee="brigade")
+    else:
+        tid = world.task(unit, State.DISPATCHED)
+
+    def post(who: str, body: dict[str, Any]) -> Any:
+        return world.client.post(f"/api/tasks/{tid}/actions", json=body, headers=world.headers(who))
+
+    for body in ({"action": "accept"}, {"action": "feedback", "note": "done"}):
+        assert post(handler, body).status_code == 200
+    # the grid leader's own work goes up to the brigade; the brigade's stays with the plan's
+    # verifier, and the desk may always verify, just not the person who did the work
+    expected = "brigade" if unit == "grid_force" else "grid_leader:gl001"
+    assert world.store.get_task(tid).verifier == expected
+    r = post(handler, {"action": "verify"})
+    assert r.status_code == 403 and "separation of duties" in r.json()["detail"]
+    other = "dispatcher" if handler == "duty" else "duty"
+    assert post(other, {"action": "verify"}).status_code == 200
+    assert world.store.audit_trail(tid)[-1].actor == USERS[other]
 
 
 # --------------------------------------------------------------------------- seeing

@@ -3,6 +3,7 @@ record each move leaves. Pure: the caller passes the time and persists the resul
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -98,6 +99,13 @@ class Actor:
 SYSTEM = Actor("system", Role.SYSTEM)
 DESK = frozenset({Role.DUTY_OFFICER, Role.DISPATCHER, Role.ADMIN})
 
+# The level above every unit: the brigade's desk verifies what a unit may not verify itself.
+NEXT_LEVEL_VERIFIER = "brigade"
+# Steps that make a person one of the case's handlers: whoever took any of them did the work.
+HANDLING_ACTIONS = frozenset(
+    {Action.ACCEPT, Action.START, Action.FEEDBACK, Action.REQUEST_EXTENSION}
+)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -188,6 +196,28 @@ class AuditRecord:
     verdict: Verdict | None = None
 
 
+@dataclass(frozen=True)
+class Participants:
+    """Who has had a hand in a case so far: the person who reported it (None for a device or a
+    citizen) and everyone who handled it. Separation of duties is judged against these."""
+
+    reporter: str | None = None
+    handlers: frozenset[str] = frozenset()
+
+    @staticmethod
+    def of(trail: Iterable[AuditRecord], reporter: str | None = None) -> Participants:
+        handlers = frozenset(
+            r.actor for r in trail if r.action in HANDLING_ACTIONS and r.role is not Role.SYSTEM
+        )
+        return Participants(reporter, handlers)
+
+    def people(self) -> frozenset[str]:
+        return self.handlers | ({self.reporter} if self.reporter else frozenset())
+
+
+NOBODY = Participants()
+
+
 class TransitionError(ValueError):
     """The action is not allowed: wrong state, wrong person, or missing note."""
 
@@ -232,6 +262,39 @@ def is_verifier(actor: Actor, task: Task) -> bool:
     return False
 
 
+def duty_conflict(actor: Actor, task: Task, participants: Participants) -> str | None:
+    """Why the actor may not verify the task, or None: whoever handled a case or reported it
+    would be checking their own work. The admin stands for every unit and is exempt, so a case
+    nobody else can verify is not stuck; the audit trail names the admin all the same."""
+    if actor.role is Role.ADMIN:
+        return None
+    if actor.user_id in participants.handlers:
+        return (
+            f"{actor.user_id!r} handled task {task.task_id} and may not verify it: "
+            "separation of duties, someone else of the verifier's unit must"
+        )
+    if participants.reporter is not None and actor.user_id == participants.reporter:
+        return (
+            f"{actor.user_id!r} reported task {task.task_id} and may not verify it: "
+            "separation of duties, someone else of the verifier's unit must"
+        )
+    return None
+
+
+def verifier_after_handling(task: Task, participants: Participants) -> str:
+    """The unit that verifies the handled case. A unit does not verify its own work, nor does a
+    grid leader verify a case they reported or handled: verification then goes up to the
+    brigade's desk, where another person than the handler or reporter can take it."""
+    if task.verifier == NEXT_LEVEL_VERIFIER:
+        return task.verifier
+    if task.verifier == task.assignee:
+        return NEXT_LEVEL_VERIFIER
+    kind, _, ref = task.verifier.partition(":")
+    if kind == "grid_leader" and ref in participants.people():
+        return NEXT_LEVEL_VERIFIER
+    return task.verifier
+
+
 def can_see(actor: Actor, task: Task) -> bool:
     """Grid leaders see their own grid's tasks only; squad members the tasks their squad handles or
     verifies; the desk sees all."""
@@ -273,8 +336,13 @@ def transition(
     merged_into: str | None = None,
     verdict: Verdict | str | None = None,
     within: Within | None = None,
+    participants: Participants = NOBODY,
 ) -> tuple[Task, AuditRecord]:
     """Apply one action; return the new task and its audit record, or raise TransitionError.
+
+    `participants` (the reporter and the handlers so far, `Participants.of` the audit trail)
+    enforce separation of duties: feedback routes verification up a level when the verifier
+    would be judging its own case, and verify is refused to the case's handlers and reporter.
 
     `verdict` goes with reject (false_alarm, invalid or duplicate; default invalid) and verify
     (confirmed or false_alarm; default confirmed) and is refused with any other action.
@@ -284,6 +352,9 @@ def transition(
         raise TransitionError(f"{action} is not a step of the case loop")
     if task.state not in rule.sources:
         raise TransitionError(f"cannot {action} a task that is {task.state}")
+    # Before the unit check: a handler whom the case was routed away from learns why.
+    if action is Action.VERIFY and (conflict := duty_conflict(actor, task, participants)):
+        raise TransitionError(conflict, forbidden=True)
     if not _allowed(rule.who, actor, task):
         raise TransitionError(
             f"{actor.role} {actor.user_id!r} may not {action} task {task.task_id}", forbidden=True
@@ -304,8 +375,13 @@ def transition(
             )
     elif action is Action.REWORK:
         new = replace(new, rework_count=task.rework_count + 1, verify_by=None)
-    elif action is Action.FEEDBACK and task.verify_within is not None:
-        new = replace(new, verify_by=now + task.verify_within)
+    elif action is Action.FEEDBACK:
+        handled_by = participants
+        if actor.role is not Role.ADMIN:  # the admin's own hand does not bar the plan's verifier
+            handled_by = replace(participants, handlers=participants.handlers | {actor.user_id})
+        new = replace(new, verifier=verifier_after_handling(task, handled_by))
+        if task.verify_within is not None:
+            new = replace(new, verify_by=now + task.verify_within)
     elif action is Action.REQUEST_EXTENSION:
         if extension is None or extension <= timedelta(0):
             raise TransitionError("request_extension needs a positive extension")
@@ -343,6 +419,39 @@ def transition(
     return new, record
 
 
+def merge_refusal(task: Task, target: Task) -> str | None:
+    """Why `task` may not be merged into `target`, or None. A merged case leaves every queue and
+    lives on only through its target, so the target must be another open case of the same grid
+    (its grid leader answers for both); a target that is itself merged is refused rather than
+    followed, so two cases can never end up merged into each other."""
+    if target.task_id == task.task_id:
+        return f"task {task.task_id} cannot be merged into itself"
+    if target.state is State.MERGED:
+        return (
+            f"task {target.task_id} is itself merged into {target.merged_into}: "
+            "merge into that case instead"
+        )
+    if target.state not in OPEN_STATES:
+        return f"task {target.task_id} is {target.state}: only an open case can take a merge"
+    if target.grid != task.grid:
+        return (
+            f"task {target.task_id} is in grid {target.grid}, task {task.task_id} in "
+            f"{task.grid}: merge only within a grid"
+        )
+    return None
+
+
+def dispatch_refusal(task: Task, assignee: str, members: Iterable[Actor]) -> str | None:
+    """Why a dispatch of `task` to `assignee` by hand would strand it, or None. `members` are
+    the people who might act (the accounts); the admin does not count, as a case only the admin
+    can accept sits in a unit's queue that nobody works. A grid force or a grid leader acts
+    through the leader of the case's own grid, so a unit of another grid or community has none."""
+    target = replace(task, assignee=assignee)
+    if any(m.role is not Role.ADMIN and is_assignee(m, target) for m in members):
+        return None
+    return f"nobody of {assignee} can accept a task in grid {task.grid}"
+
+
 def _verdict_for(action: Action, verdict: Verdict | str | None) -> Verdict | None:
     if verdict is not None:
         try:
@@ -368,7 +477,7 @@ def _names(verdicts: frozenset[Verdict]) -> str:
     return " or ".join(sorted(v.value for v in verdicts))
 
 
-def allowed_actions(task: Task, actor: Actor) -> list[Action]:
+def allowed_actions(task: Task, actor: Actor, participants: Participants = NOBODY) -> list[Action]:
     """What the actor could do next: drives the buttons on task pages."""
     return [
         a
@@ -379,4 +488,5 @@ def allowed_actions(task: Task, actor: Actor) -> list[Action]:
             a in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION)
             and task.extension_requested is None
         )
+        and not (a is Action.VERIFY and duty_conflict(actor, task, participants))
     ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from gridwatch.config.schema import District
 from gridwatch.domain.escalation import due
-from gridwatch.domain.tasks import Actor, State, Task, allowed_actions
+from gridwatch.domain.tasks import NOBODY, Actor, Participants, State, Task, allowed_actions
 from gridwatch.ops import names
 from gridwatch.ops.schemas import DeadlineOut, EventOut, TaskCardOut, TaskOut
 from gridwatch.store.board import Case
@@ -51,7 +51,10 @@ def task_card(
     case: Case,
     actor: Actor,
     now: datetime,
+    participants: Participants = NOBODY,
 ) -> TaskCardOut:
+    """`participants` hides the verify button from a case's reporter and handlers; the board
+    leaves it out (the action itself is refused all the same)."""
     t, e = case.task, case.event
     fields: dict[str, Any] = TaskOut.of(t).model_dump()
     return TaskCardOut(
@@ -70,6 +73,6 @@ def task_card(
         occurred_at=e.occurred_at,
         evidence_url=f"/evidence/{e.evidence_path}" if e.evidence_path else None,
         deadline=current_deadline(t, now),
-        allowed_actions=allowed_actions(t, actor),
+        allowed_actions=allowed_actions(t, actor, participants),
         held=held_reason(t, e),
     )

@@ -22,11 +22,14 @@ from gridwatch.domain.tasks import (
     Action,
     Actor,
     AuditRecord,
+    Participants,
     Role,
     State,
     Task,
+    TransitionError,
     Verdict,
     Within,
+    merge_refusal,
     transition,
 )
 from gridwatch.store.tables import AuditRow, Base, EventRow, FindingRow, TaskRow, UserRow
@@ -418,11 +421,35 @@ class Store:
         Filing by hand (a held or muted case) goes on as the system's filing does: dispatched
         by its plan in the same transaction when one matched; the last step is returned."""
         with self.session() as s:
-            row = s.get(TaskRow, task_id, with_for_update=True)
+            target_id = kwargs.get("merged_into") if action is Action.MERGE else None
+            # Both cases of a merge are locked, in id order, so that a merge A→B racing B→A
+            # waits for it and then finds its target merged instead of deadlocking.
+            locked = {
+                r.task_id: r
+                for r in s.scalars(
+                    select(TaskRow)
+                    .where(TaskRow.task_id.in_(sorted({task_id, target_id or task_id})))
+                    .order_by(TaskRow.task_id)
+                    .with_for_update()
+                )
+            }
+            row = locked.get(task_id)
             if row is None:
                 raise NotFound(task_id)
+            if target_id is not None:
+                target = locked.get(target_id)
+                if target is None:
+                    raise TransitionError(f"no task {target_id} to merge into")
+                refusal = merge_refusal(task_from_row(row), task_from_row(target))
+                if refusal is not None:
+                    raise TransitionError(refusal)
             event = s.get(EventRow, row.event_id)
             routing = event.routing if event else None
+            if action in (Action.FEEDBACK, Action.VERIFY):
+                trail = s.scalars(select(AuditRow).where(AuditRow.task_id == task_id))
+                kwargs["participants"] = Participants.of(
+                    (audit_from_row(a) for a in trail), event.reporter if event else None
+                )
             if action is Action.FILE:
                 steps = _file(task_from_row(row), routing, actor, now, note, **kwargs)
             else:

@@ -11,12 +11,15 @@ from gridwatch.dispatch.intake import IntakeError, check_own_photo
 from gridwatch.domain.coverage import real_units
 from gridwatch.domain.tasks import (
     AUDIT_ONLY_ACTIONS,
+    DESK,
     RULES,
     Action,
     Actor,
+    Participants,
     State,
     TransitionError,
     can_see,
+    dispatch_refusal,
 )
 from gridwatch.ops.cards import event_out, task_card
 from gridwatch.ops.context import OpsContext
@@ -31,6 +34,7 @@ from gridwatch.ops.schemas import (
     TaskCardOut,
     TaskDetailOut,
 )
+from gridwatch.ops.users import actor_of, list_users
 from gridwatch.store.board import Case, TaskFilter, case_of_event, find_cases
 from gridwatch.store.notifications import Outbox
 from gridwatch.store.repository import NotFound
@@ -96,8 +100,9 @@ def get_task(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath) -> TaskDetailOu
     """A task's full record: its event and pictures, the routing explanation (which plan
     matched, why, and which were considered and rejected) and the audit trail."""
     case = visible_task_case(ctx, actor, task_id)
-    card = task_card(ctx.district, case, actor, ctx.clock())
     e = case.event
+    trail = ctx.store.audit_trail(task_id)
+    card = task_card(ctx.district, case, actor, ctx.clock(), Participants.of(trail, e.reporter))
     ext = case.task.extension_requested
     return TaskDetailOut(
         **card.model_dump(),
@@ -105,7 +110,7 @@ def get_task(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath) -> TaskDetailOu
         routing=(
             RoutingOut.explained(e.routing, ctx.district, e.event_type) if e.routing else None
         ),
-        audit=[AuditOut.of(a) for a in ctx.store.audit_trail(task_id)],
+        audit=[AuditOut.of(a) for a in trail],
         notices=[NoticeOut.of(n) for n in Outbox(ctx.store).list(task_id=task_id)],
         extension_requested_s=int(ext.total_seconds()) if ext else None,
     )
@@ -125,7 +130,7 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
     recorded in the audit trail with actor, time, note, attachment and verdict. `file` confirms
     a case waiting for the desk (reported for review, or muted): it is then dispatched by its
     plan at once, or waits in the manual queue when only the catch-all route matched."""
-    visible_task_case(ctx, actor, task_id)
+    case = visible_task_case(ctx, actor, task_id)
     if body.action in AUDIT_ONLY_ACTIONS:
         raise HTTPException(422, f"action: {body.action} is not a step of the case loop")
     if RULES[body.action].needs_note and not body.note.strip():
@@ -138,6 +143,15 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
         and body.assignee not in real_units(ctx.district)
     ):
         raise HTTPException(422, f"assignee: no unit {body.assignee}")
+    if (
+        body.action is Action.DISPATCH
+        and actor.role in DESK  # anyone else is refused by the state machine, as before
+        and case.task.state in RULES[Action.DISPATCH].sources
+    ):
+        members = [actor_of(u) for u in list_users(ctx.store)]
+        unit = body.assignee or case.task.assignee
+        if (refusal := dispatch_refusal(case.task, unit, members)) is not None:
+            raise HTTPException(422, f"assignee: {refusal}")
     if body.attachment is not None:
         try:
             check_own_photo(ctx.evidence, body.attachment, actor, "attachment")
@@ -159,6 +173,7 @@ def act(ctx: Ctx, actor: CurrentActor, task_id: TaskIdPath, body: TaskActionIn) 
     except TransitionError as e:
         raise HTTPException(403 if e.forbidden else 409, str(e)) from None
     task_changed(ctx, task, actor, body.action.value)
-    case = case_of_event(ctx.store, task.event_id)
-    assert case is not None  # the task was just read with its event
-    return task_card(ctx.district, case, actor, ctx.clock())
+    after = case_of_event(ctx.store, task.event_id)
+    assert after is not None  # the task was just read with its event
+    done = Participants.of(ctx.store.audit_trail(task_id), after.event.reporter)
+    return task_card(ctx.district, after, actor, ctx.clock(), done)
