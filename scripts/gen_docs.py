@@ -472,9 +472,19 @@ def quality() -> dict[str, str]:
         body = ["No test-split run is recorded yet: every figure is **not measured**."]
         return {path: page("Measured quality", f"Recorded by {command}.", body)}
     t = Targets()
+    held_out = record.get("held_out_transforms") or []
+    recorded_by = "`gridwatch algo eval --all --split test" + (
+        f" --transforms {','.join(held_out)} --record`" if held_out else " --record`"
+    )
+    robustness = (
+        ""
+        if held_out
+        else " This record holds no held-out transforms: the robustness targets are **not "
+        f"measured** here (run {command} to measure them)."
+    )
     intro = (
         f"Every algorithm on the held-out `test` split of its labelled set (`datasets/NAME`), "
-        f"recorded by {command} at commit `{record.get('commit') or '?'}` on "
+        f"recorded by {recorded_by} at commit `{record.get('commit') or '?'}` on "
         f"{record['recorded_at'][:10]} ({record.get('cpu_count')} CPUs; the load is in each row's "
         "JSON in `services/gridwatch/algorithms/measured_quality.json`). Proportions carry Wilson "
         "95 % intervals, false-alarm rates an exact Poisson interval; a figure with nothing "
@@ -484,7 +494,7 @@ def quality() -> dict[str, str]:
         f"≥ {t.min_scenes} scenes, ≥ {t.min_negative_hours:g} camera-hours, recall ≥ "
         f"{t.min_recall:g}, ≤ {t.max_false_alarms_per_camera_hour:g} false alarm per "
         f"camera-hour, and a recall drop ≤ {t.max_recall_drop:g} under each held-out transform. "
-        "Sensor rules are measured in series-hours of their synthetic sets."
+        "Sensor rules are measured in series-hours of their synthetic sets." + robustness
     )
     rows = []
     misses = []
