@@ -386,6 +386,20 @@ def test_an_emergency_drill_runs_its_checklist_to_the_end(api: Api):
     assert api.post("/api/emergencies", user="gl001", json={"plan_id": "ep-02"}).status_code == 403
 
 
+def test_new_accounts_refuse_a_guessable_password_naming_the_field_and_reason(api: Api):
+    base = {"user_id": "root2", "name": "第二管理员", "role": "admin"}
+    r = api.post("/api/users", user="admin", json={**base, "password": "aaaaaaaa"})
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("password: too easy to guess")
+    assert "repeat" in r.json()["detail"].lower()
+    assert (
+        api.post("/api/users", user="admin", json={**base, "password": "password1"}).status_code
+        == 422
+    )
+    r = api.post("/api/users", user="admin", json={**base, "password": "long-enough-1"})
+    assert r.status_code == 201
+
+
 def test_accounts_need_a_real_scope(api: Api):
     base = {
         "user_id": "gl900",

@@ -89,7 +89,7 @@ def add(
         raise typer.Exit(1)
     password = read_password(password_stdin)
     try:
-        check_password_strength(password)
+        check_password_strength(password, user_inputs=(acc.user_id, acc.name))
     except AccountError as e:
         err.print(f"[red]{e}[/red]")
         raise typer.Exit(2) from None

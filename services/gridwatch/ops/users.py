@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pwdlib import PasswordHash
 from sqlalchemy import select
+from zxcvbn import zxcvbn
 
 from gridwatch.config.schema import ID_PATTERN, District
 from gridwatch.domain.tasks import Actor, Role
@@ -16,6 +18,11 @@ from gridwatch.store.tables import UserRow
 
 hasher = PasswordHash.recommended()
 MIN_PASSWORD = 8
+# zxcvbn's scale: 3 stands for about 10^8 guesses, out of reach of an online attack held back by
+# the sign-in throttle and costly offline against Argon2; 0–2 are common or patterned passwords.
+MIN_STRENGTH = 3
+# zxcvbn's cost grows with the length; past this the length alone makes a password strong.
+STRENGTH_CHECKED_CHARS = 100
 PEOPLE = tuple(r for r in Role if r is not Role.SYSTEM)
 
 
@@ -81,9 +88,17 @@ def account(
     return Account(user_id, role, name)
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, *, user_inputs: Sequence[str] = ()) -> None:
+    """Refuse a new password that is short, common or easy to guess; `user_inputs` (the user id,
+    the name) count as known words, so a password built from them is weak too."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"password: needs at least {MIN_PASSWORD} characters")
+    verdict = zxcvbn(password[:STRENGTH_CHECKED_CHARS], user_inputs=list(user_inputs))
+    if verdict["score"] < MIN_STRENGTH:
+        feedback = verdict["feedback"]
+        reasons = [feedback["warning"], *feedback["suggestions"]]
+        why = " ".join(r for r in reasons if r) or "Add another word or two."
+        raise AccountError(f"password: too easy to guess. {why}")
 
 
 def demo_accounts(district: District) -> list[Account]:

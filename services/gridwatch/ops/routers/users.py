@@ -45,7 +45,7 @@ def create_user(ctx: Ctx, p: Admin, request: Request, body: UserIn) -> UserOut:
         acc = account(
             ctx.district, body.user_id, body.role, body.name, grid=body.grid, squad=body.squad
         )
-        check_password_strength(body.password)
+        check_password_strength(body.password, user_inputs=(acc.user_id, acc.name))
     except AccountError as e:
         raise HTTPException(422, str(e)) from None
     add_user(ctx.store, acc, hasher.hash(body.password), ctx.clock)
