@@ -295,6 +295,25 @@ def test_the_map_counts_open_and_overdue_tasks_per_grid(api: Api):
     assert api.get("/api/tasks?squad=sq-river").json()[0]["event_type"] == "water_level"
 
 
+def test_the_summary_of_a_grid_leader_counts_their_own_grid_only(api: Api):
+    api.stage.handle_event(api.event(11))
+    api.stage.handle_event(api.event(12, event_type="water_level", grid="g002"))
+    district = api.get("/api/summary").json()
+    assert district["events_by_type"] == {"lane_occupation": 1, "water_level": 1}
+    assert sum(district["tasks_by_state"].values()) == 2
+    assert api.get("/api/summary", user="engineer").json() == district
+    own = api.get("/api/summary", user="gl001").json()
+    assert own["events_by_type"] == {"lane_occupation": 1}
+    assert sum(own["tasks_by_state"].values()) == 1
+    assert api.get("/api/summary", user="gl003").json() == {
+        "events_by_type": {},
+        "tasks_by_state": {},
+        "findings": 0,
+    }
+    squad_member = api.stage.district.organisation.squads[0].id + "-member"
+    assert api.get("/api/summary", user=squad_member).status_code == 403
+
+
 def test_kpis_and_league_tables_are_the_chains_numbers_from_the_audit_log(api: Api):
     fast = api.stage.handle_event(api.event(9))  # sq-traffic, accept 15 min, handle 2 h
     slow = api.stage.handle_event(api.event(10, event_type="water_level", grid="g002"))  # sq-river

@@ -70,3 +70,9 @@ def can_see_grid(actor: Actor, grid: str) -> bool:
     if actor.role is Role.GRID_LEADER:
         return actor.grid == grid
     return can(actor, Permission.VIEW_OPS)
+
+
+def overview_grid(actor: Actor) -> str | None:
+    """The one grid an actor's overview counts cover, or None for the whole district (desk roles
+    with VIEW_OPS; others without a grid get no overview at all)."""
+    return actor.grid if actor.role is Role.GRID_LEADER else None

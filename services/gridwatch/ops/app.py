@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
+from gridwatch.domain.access import Permission, can, overview_grid
 from gridwatch.ops.context import OpsContext
 from gridwatch.ops.deps import Ctx, CurrentActor
 from gridwatch.ops.routers import (
@@ -129,13 +130,30 @@ def create_app(ctx: OpsContext) -> FastAPI:
     def health(ctx: Ctx) -> dict[str, bool]:
         return {"ok": True, "redis": ctx.hot.ping() if ctx.hot else False}
 
-    @app.get("/api/summary", response_model=SummaryOut, tags=["health"])
-    def summary(ctx: Ctx, _: CurrentActor) -> SummaryOut:
+    @app.get(
+        "/api/summary",
+        response_model=SummaryOut,
+        tags=["health"],
+        responses={403: {"description": "a role with neither a grid nor the district view"}},
+    )
+    def summary(ctx: Ctx, actor: CurrentActor) -> SummaryOut:
+        """Counts of events, tasks and findings: a grid leader's cover their own grid, the desk
+        roles' the whole district."""
         s = ctx.store
+        grid = overview_grid(actor)
+        if grid is None:
+            if not can(actor, Permission.VIEW_OPS):
+                raise HTTPException(403, f"{actor.role} may not {Permission.VIEW_OPS.value}")
+            return SummaryOut(
+                events_by_type=s.event_counts(),
+                tasks_by_state=s.task_counts(),
+                findings=s.finding_count(),
+            )
+        devices = [d.id for d in ctx.district.devices if d.grid == grid]
         return SummaryOut(
-            events_by_type=s.event_counts(),
-            tasks_by_state=s.task_counts(),
-            findings=s.finding_count(),
+            events_by_type=s.event_counts(grid),
+            tasks_by_state=s.task_counts(grid),
+            findings=s.finding_count(devices),
         )
 
     return app

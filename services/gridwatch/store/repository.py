@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -514,8 +514,10 @@ class Store:
         with self.session() as s:
             return [audit_from_row(r) for r in s.scalars(q)]
 
-    def task_counts(self) -> dict[str, int]:
+    def task_counts(self, grid: str | None = None) -> dict[str, int]:
         q = select(TaskRow.state, func.count()).group_by(TaskRow.state)
+        if grid is not None:
+            q = q.where(TaskRow.grid == grid)
         with self.session() as s:
             return {state: int(n) for state, n in s.execute(q)}
 
@@ -538,14 +540,20 @@ class Store:
             s.expunge_all()
             return rows
 
-    def event_counts(self) -> dict[str, int]:
+    def event_counts(self, grid: str | None = None) -> dict[str, int]:
         q = select(EventRow.event_type, func.count()).group_by(EventRow.event_type)
+        if grid is not None:
+            q = q.where(EventRow.grid == grid)
         with self.session() as s:
             return {t: int(n) for t, n in s.execute(q)}
 
-    def finding_count(self) -> int:
+    def finding_count(self, devices: Collection[str] | None = None) -> int:
+        """All findings, or those of these devices."""
+        q = select(func.count()).select_from(FindingRow)
+        if devices is not None:
+            q = q.where(FindingRow.device_id.in_(list(devices)))
         with self.session() as s:
-            return int(s.scalar(select(func.count()).select_from(FindingRow)) or 0)
+            return int(s.scalar(q) or 0)
 
     # ----------------------------------------------------------------- users
 
