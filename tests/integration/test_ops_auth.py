@@ -1,8 +1,10 @@
-"""Signing in for real: password sessions, CSRF on cookie writes, the login rate limit, bearer
+"""Signing in for real: password sessions, CSRF on cookie writes, the sign-in throttle, bearer
 and Basic for scripts, sign-out, expiry, and pages that send strangers to the sign-in form."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,12 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gridwatch.config.schema import District
+from gridwatch.ops import login as login_module
 from gridwatch.ops.app import create_app
 from gridwatch.ops.context import OpsContext
 from gridwatch.ops.users import create_demo_accounts
 from gridwatch.store import activity
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.repository import Store
+from gridwatch.store.tables import UserRow
 from tests.conftest import ManualClock
 
 PASSWORD = "auth-pass-123"
@@ -81,22 +85,62 @@ def test_sessions_expire_after_a_shift(client: TestClient, clock: ManualClock):
     assert client.get("/api/me", headers=h).status_code == 401
 
 
-def test_five_failures_lock_the_account_for_the_window_even_with_the_right_password(
+def from_address(client: TestClient, address: str) -> TestClient:
+    """Another client of the same app, connecting from `address`."""
+    return TestClient(client.app, client=(address, 50000))
+
+
+def test_failures_from_one_address_slow_that_address_with_doubling_delays(
     client: TestClient, store: Store, clock: ManualClock
 ):
     for _ in range(5):
         assert login(client, password="wrong").status_code == 401
-    r = login(client)
-    assert r.status_code == 429
-    assert 0 < int(r.headers["Retry-After"]) <= 15 * 60 + 1
+    r = login(client)  # the right password waits too: the address is being throttled
+    assert r.status_code == 429 and r.headers["Retry-After"] == "30"
     assert login(client, user="dispatcher").status_code == 200  # other accounts unaffected
-    # Basic auth on the API is held to the same limit
+    # Basic auth on the API is held to the same throttle
     assert client.get("/api/me", auth=("duty", PASSWORD)).status_code == 429
+    clock.now = T0 + timedelta(seconds=30)
+    assert login(client, password="wrong").status_code == 401  # the sixth is checked
+    r = login(client)
+    assert r.status_code == 429 and r.headers["Retry-After"] == "60"  # and doubles the wait
     log = [(a.action, a.outcome) for a in activity.recent(store, actor="duty")]
-    assert log.count(("login_failed", "denied")) == 5
-    assert ("login_blocked", "denied") in log
-    clock.now = T0 + timedelta(minutes=16)
+    assert log.count(("login_failed", "denied")) == 6
+    assert log.count(("login_blocked", "denied")) == 3
+    clock.now = T0 + timedelta(seconds=90)
     assert login(client).status_code == 200
+
+
+def test_an_attacker_on_one_address_never_locks_the_owner_out_of_another(
+    client: TestClient, clock: ManualClock
+):
+    attacker, owner = from_address(client, "203.0.113.66"), from_address(client, "198.51.100.7")
+    for admin in (False, True):
+        user = "admin" if admin else "duty"
+        for _ in range(12):
+            attacker.post("/api/auth/login", json={"user_id": user, "password": "guess"})
+        r = attacker.post("/api/auth/login", json={"user_id": user, "password": PASSWORD})
+        assert r.status_code == 429
+        assert login(owner, user=user).status_code == 200
+
+
+def test_concurrent_wrong_passwords_get_no_more_checks_than_the_throttle_allows(
+    client: TestClient, store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    # Every check takes as long as a real Argon2 verification, so all attempts overlap it.
+    real = login_module.authenticate
+
+    def slow_authenticate(store: Store, user_id: str, password: str) -> UserRow | None:
+        time.sleep(0.5)
+        return real(store, user_id, password)
+
+    monkeypatch.setattr(login_module, "authenticate", slow_authenticate)
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        codes = list(pool.map(lambda _: login(client, password="wrong").status_code, range(40)))
+    assert codes.count(401) <= 5 and codes.count(401) + codes.count(429) == 40
+    log = [(a.action, a.outcome) for a in activity.recent(store, actor="duty")]
+    assert log.count(("login_failed", "denied")) == codes.count(401)
+    assert ("login_attempt", "pending") not in log  # every reservation was settled
 
 
 def test_basic_auth_still_serves_scripts(client: TestClient):

@@ -8,7 +8,6 @@ from gridwatch.config.schema import MapBox
 from gridwatch.dispatch.intake import IntakeError, check_own_photo, store_photo
 from gridwatch.domain.tasks import Actor, Role, State, Task
 from gridwatch.ops.cards import current_deadline
-from gridwatch.ops.login import MAX_FAILS_PER_ACCOUNT, WINDOW, retry_after
 from gridwatch.store.evidence import EvidenceStore
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -40,13 +39,6 @@ def test_the_deadline_shown_is_the_one_of_the_step_now_due():
     assert late.kind == "handle" and late.overdue and late.seconds_left == -3600
     assert current_deadline(task(State.CLOSED), T0) is None
     assert current_deadline(task(State.HANDLED), T0) is None  # no verify deadline set
-
-
-def test_login_lock_lifts_when_the_oldest_counted_failure_leaves_the_window():
-    fails = [T0 - timedelta(minutes=m) for m in range(MAX_FAILS_PER_ACCOUNT)]  # newest first
-    assert retry_after(fails[:-1], MAX_FAILS_PER_ACCOUNT, T0) is None
-    wait = retry_after(fails, MAX_FAILS_PER_ACCOUNT, T0)
-    assert wait == int((fails[-1] + WINDOW - T0).total_seconds()) + 1
 
 
 def test_map_box_defaults_to_the_sample_district_and_round_trips():

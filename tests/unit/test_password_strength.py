@@ -15,7 +15,7 @@ def test_common_or_repetitive_passwords_of_eight_characters_are_refused(weak: st
 
 def test_a_password_built_from_the_account_name_is_refused():
     check_password_strength("wangfang-g015")
-    with pytest.raises(AccountError, match="^password: too easy to guess"):
+    with pytest.raises(AccountError, match=r"^password: too easy to guess"):
         check_password_strength("wangfang-g015", user_inputs=("wangfang", "g015"))
 
 

@@ -31,13 +31,18 @@ def set_session_cookie(response: Response, request: Request, token: str, max_age
     response_model=LoginOut,
     responses={
         401: {"description": "wrong user name or password"},
-        429: {"description": "too many failed sign-ins (Retry-After says how long to wait)"},
+        429: {
+            "description": "too many failed sign-ins from here (Retry-After says how long to wait)"
+        },
     },
 )
 def login(ctx: Ctx, request: Request, response: Response, body: LoginIn) -> LoginOut:
     """Sign in. Sets the browser session cookie and returns a bearer token for scripts and the
-    CSRF token the browser sends with every write. Five failures per account (twenty per
-    client) within 15 minutes lock further attempts until the window passes."""
+    CSRF token the browser sends with every write. Failures slow sign-in down, never lock an
+    account: after five failures for one account from one address, that address waits 30 s
+    before its next try, doubling with each further failure up to 15 minutes (429 with
+    Retry-After); other addresses are not held back until the account has a hundred failures
+    within the hour, and then only by seconds."""
     try:
         session = sign_in(ctx, body.user_id, body.password, client_of(request))
     except LoginRefused as e:
