@@ -3,19 +3,28 @@ and Basic for scripts, sign-out, expiry, and pages that send strangers to the si
 
 from __future__ import annotations
 
+import dataclasses
+import socket
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from gridwatch.config.schema import District
 from gridwatch.ops import login as login_module
 from gridwatch.ops.app import create_app
 from gridwatch.ops.context import OpsContext
+from gridwatch.ops.serve import server_config
 from gridwatch.ops.users import create_demo_accounts
+from gridwatch.runtime.clock import utc_now
 from gridwatch.store import activity
 from gridwatch.store.evidence import EvidenceStore
 from gridwatch.store.repository import Store
@@ -196,3 +205,44 @@ def test_sign_out_form_needs_the_session_csrf_token(client: TestClient):
     r = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303
     assert client.get("/api/me").status_code == 401
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served(ctx: OpsContext) -> Iterator[str]:
+    """The app behind uvicorn as the demo and the deployments run it, on a free local port."""
+    port = free_port()
+    srv = uvicorn.Server(
+        server_config(create_app(ctx), "127.0.0.1", port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(
+    store: Store, minimal_district: District, tmp_path: Path
+):
+    create_demo_accounts(store, minimal_district, PASSWORD, utc_now)
+    spoofed = {"X-Forwarded-For": "203.0.113.9"}
+    wrong = {"user_id": "duty", "password": "wrong"}
+    ctx = OpsContext(minimal_district, store, EvidenceStore(tmp_path / "ev"))
+    with served(ctx) as base:  # no proxy configured: the peer is the client
+        assert httpx.post(f"{base}/api/auth/login", json=wrong, headers=spoofed).status_code == 401
+    assert [a.client for a in activity.recent(store, actor="duty")] == ["127.0.0.1"]
+    behind_proxy = dataclasses.replace(ctx, trusted_proxies=("127.0.0.0/8",))
+    with served(behind_proxy) as base:
+        assert httpx.post(f"{base}/api/auth/login", json=wrong, headers=spoofed).status_code == 401
+    assert activity.recent(store, actor="duty")[0].client == "203.0.113.9"

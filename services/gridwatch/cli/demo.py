@@ -130,6 +130,7 @@ def _start_web(runtime: EmbeddedRuntime, host: str, port: int):  # type: ignore[
 
     from gridwatch.ops.app import create_app
     from gridwatch.ops.context import OpsContext
+    from gridwatch.ops.serve import server_config
 
     s = runtime.services
     settings = runtime.settings
@@ -142,11 +143,10 @@ def _start_web(runtime: EmbeddedRuntime, host: str, port: int):  # type: ignore[
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
         max_image_pixels=settings.max_image_pixels,
+        trusted_proxies=tuple(str(n) for n in settings.trusted_proxies),
     )
     app = create_app(ctx)
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2
-    )
+    config = server_config(app, host, port, log_level="warning", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     threading.Thread(target=server.run, name="web", daemon=True).start()
     return server

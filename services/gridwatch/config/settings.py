@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, IPvAnyNetwork, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gridwatch.image_bounds import MAX_PIXELS
 
@@ -50,9 +51,23 @@ class Settings(BaseSettings):
         description="Largest request body of a photo upload (POST /api/photos), in bytes; "
         "a larger one is refused with 413 before it is read.",
     )
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of the reverse proxies in front of the ops "
+        "centre, comma-separated, e.g. 10.0.0.5,10.1.0.0/16. Only a request from one of them "
+        "is attributed to the client its X-Forwarded-For names (and its scheme taken from "
+        "X-Forwarded-Proto); any other request to the address it comes from. Unset: none.",
+    )
     max_image_pixels: int = Field(
         MAX_PIXELS,
         ge=1,
         description="Largest picture (width × height) decoded: photos and camera frames. "
         "The size is read from the file's header, so a bigger one is refused before decoding.",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value

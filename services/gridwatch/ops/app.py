@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from gridwatch.domain.access import Permission, can, overview_grid
 from gridwatch.ops.context import OpsContext
@@ -87,6 +88,10 @@ def create_app(ctx: OpsContext) -> FastAPI:
             app.include_router(intake.photos, max_body_size=ctx.max_upload_bytes)
         app.include_router(r.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if ctx.trusted_proxies:
+        # The sign-in throttle and the audit log key on the client address, so a header that
+        # names it is believed only from the proxies the deployment lists.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(ctx.trusted_proxies))
 
     @app.middleware("http")
     async def security_headers(

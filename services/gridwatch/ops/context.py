@@ -24,3 +24,6 @@ class OpsContext:
     max_body_bytes: int = MAX_BODY_BYTES  # any request body; larger: 413 unread
     max_upload_bytes: int = MAX_UPLOAD_BYTES  # a photo upload's body
     max_image_pixels: int = MAX_PIXELS  # an uploaded photo's width × height
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks); none: the
+    # peer's own address is the client's, whatever headers it sends.
+    trusted_proxies: tuple[str, ...] = ()

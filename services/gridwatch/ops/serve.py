@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+import uvicorn
 from fastapi import FastAPI
 
 from gridwatch.config.loader import load_district
@@ -36,5 +38,13 @@ def app_from_env() -> FastAPI:
             max_body_bytes=settings.max_body_bytes,
             max_upload_bytes=settings.max_upload_bytes,
             max_image_pixels=settings.max_image_pixels,
+            trusted_proxies=tuple(str(n) for n in settings.trusted_proxies),
         )
     )
+
+
+def server_config(app: FastAPI, host: str, port: int, **options: Any) -> uvicorn.Config:
+    """uvicorn's settings for the ops centre. uvicorn's own X-Forwarded-For handling is off:
+    by default it believes the header from 127.0.0.1, so a proxy or anyone else on the host
+    could name any client; the app believes it only from GRIDWATCH_TRUSTED_PROXIES."""
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, **options)
