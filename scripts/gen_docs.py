@@ -273,7 +273,9 @@ METRIC_MODULES = {
     "embedded runtime at `GET /metrics` of its ops app, an ingest worker on `--metrics-port`.",
     "gridwatch.ingest.dead_letters": "Dead letters of the intake, served like the device intake's.",
     "gridwatch.streams.metrics": "Scale-out workers (`gridwatch worker`), each on its own "
-    "`--metrics-port`.",
+    "`--metrics-port`. The embedded runtime has no broker and exports none of these: an alert on "
+    "`gridwatch_broker_up` concerns the workers alone, and a process exports the broker's three "
+    "metrics only once it probes a broker.",
 }
 
 

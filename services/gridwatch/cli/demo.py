@@ -18,7 +18,7 @@ from gridwatch.config.settings import Settings
 from gridwatch.ops.users import create_demo_accounts, demo_accounts
 from gridwatch.resources import sample_district
 from gridwatch.runtime.clock import utc_now
-from gridwatch.runtime.embedded import EmbeddedRuntime, open_services
+from gridwatch.runtime.embedded import EmbeddedRuntime, forget_embedded_state, open_services
 
 DEFAULT_CONFIG = sample_district()
 DEMO_PASSWORD = "gridwatch"
@@ -36,9 +36,16 @@ def demo(
     host: Annotated[str, typer.Option(help="Web server address.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Web server port.")] = 8000,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Where evidence and the SQLite file go.")
+        Path | None,
+        typer.Option(help="Where evidence, the SQLite file and the embedded Valkey's data go."),
     ] = None,
-    fresh: Annotated[bool, typer.Option(help="Start from an empty database.")] = True,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            help="Start from an empty database and an empty embedded Valkey (incident memory, "
+            "cooldowns); configured services are left alone."
+        ),
+    ] = True,
     verbose: Annotated[bool, typer.Option("-v", help="Log every event.")] = False,
 ) -> None:
     """Run the whole pipeline on the sample district in one process.
@@ -54,8 +61,8 @@ def demo(
     settings = Settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
-    if fresh and settings.db_url is None:
-        (settings.data_dir / "gridwatch.db").unlink(missing_ok=True)
+    if fresh:
+        forget_embedded_state(settings)
     try:
         district = load_district(config)
     except ConfigError as e:

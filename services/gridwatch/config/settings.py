@@ -37,7 +37,10 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$",
         description="Prefix of topic names and consumer groups: one per deployment.",
     )
-    data_dir: Path = Field(Path(".gridwatch"), description="Evidence, SQLite file, logs.")
+    data_dir: Path = Field(
+        Path(".gridwatch"),
+        description="Evidence, SQLite file, the embedded Valkey's append-only file, logs.",
+    )
     detector_threads: int = Field(2, ge=1, description="ONNX Runtime intra-op threads.")
     max_body_bytes: int = Field(
         MAX_BODY_BYTES,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -57,16 +58,33 @@ class Services:
         self.store.engine.dispose()
 
 
+# Under the data directory: the SQLite file and the embedded Valkey's append-only file.
+SQLITE_FILE = "gridwatch.db"
+VALKEY_DIR = "redis"
+
+
+def forget_embedded_state(settings: Settings) -> None:
+    """Empty what the embedded services keep on disk; configured services are left alone.
+
+    SQL and Redis go together: a Valkey that still remembers an incident would keep its
+    finding out of an emptied database."""
+    data = settings.data_dir.resolve()
+    if settings.db_url is None:
+        (data / SQLITE_FILE).unlink(missing_ok=True)
+    if settings.redis_url is None:
+        shutil.rmtree(data / VALKEY_DIR, ignore_errors=True)
+
+
 def open_services(settings: Settings) -> Services:
     """Use configured services; start embedded ones for whatever is not configured."""
     data = settings.data_dir.resolve()
     data.mkdir(parents=True, exist_ok=True)
-    store = Store(settings.db_url or sqlite_url(data / "gridwatch.db"))
+    store = Store(settings.db_url or sqlite_url(data / SQLITE_FILE))
     store.migrate()
     embedded = None
     redis_url = settings.redis_url
     if redis_url is None:
-        embedded = EmbeddedRedis(data / "redis").start()
+        embedded = EmbeddedRedis(data / VALKEY_DIR, persistent=True).start()
         redis_url = embedded.url
         log.info("started embedded Valkey at %s", redis_url)
     return Services(store, HotState(redis_url), EvidenceStore(data / "evidence"), embedded)

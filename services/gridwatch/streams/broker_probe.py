@@ -78,6 +78,7 @@ class BrokerProbe:
         self.tracker = OutageTracker()
         self._stop = threading.Event()
         metrics.BROKER_UP.set(1)
+        metrics.export_broker_metrics()
 
     def check(self) -> None:
         answered = any(ping(s, self.timeout) for s in self.servers)

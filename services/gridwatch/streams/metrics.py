@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge
+import threading
+
+from prometheus_client import REGISTRY, Counter, Gauge
 
 CONSUMER_LAG = Gauge(
     "gridwatch_consumer_lag",
@@ -31,11 +33,32 @@ PUBLISHED = Counter("gridwatch_records_published_total", "Records handed to the 
 PUBLISH_FAILED = Counter(
     "gridwatch_publish_failures_total", "Records the broker did not acknowledge.", ["topic"]
 )
-BROKER_UP = Gauge("gridwatch_broker_up", "1 while the broker answers, 0 during an outage.")
-BROKER_OUTAGES = Counter("gridwatch_broker_outages_total", "Times the broker stopped answering.")
-BROKER_OUTAGE_SECONDS = Counter(
-    "gridwatch_broker_outage_seconds_total", "Seconds the broker did not answer."
+# The broker's health is exported only by a process that probes a broker: a gauge registered on
+# import would read 0 in any process that merely loads this module (the embedded runtime has no
+# broker), and an alert on it would fire there. `BrokerProbe` registers them.
+BROKER_UP = Gauge(
+    "gridwatch_broker_up", "1 while the broker answers, 0 during an outage.", registry=None
 )
+BROKER_OUTAGES = Counter(
+    "gridwatch_broker_outages_total", "Times the broker stopped answering.", registry=None
+)
+BROKER_OUTAGE_SECONDS = Counter(
+    "gridwatch_broker_outage_seconds_total", "Seconds the broker did not answer.", registry=None
+)
+_broker_registered = False
+_broker_lock = threading.Lock()
+
+
+def export_broker_metrics() -> None:
+    """Serve the broker's health from this process from now on (idempotent)."""
+    global _broker_registered
+    with _broker_lock:
+        if not _broker_registered:
+            for metric in (BROKER_UP, BROKER_OUTAGES, BROKER_OUTAGE_SECONDS):
+                REGISTRY.register(metric)
+            _broker_registered = True
+
+
 ASSIGNED_PARTITIONS = Gauge(
     "gridwatch_assigned_partitions", "Partitions of a topic this worker consumes now.", ["topic"]
 )
