@@ -6,6 +6,7 @@ pulls."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -91,7 +92,10 @@ def post(app: FastAPI, path: str, body: Body, headers: dict[str, str]) -> tuple[
         "server": ("testserver", 80),
         "state": {},
     }
-    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    # A loop of its own in a thread of its own: the browser tests' Playwright session keeps an
+    # event loop running in the main thread, where asyncio.run() refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()  # type: ignore[arg-type]
     return status, out
 
 
