@@ -102,6 +102,26 @@ def test_citizen_request_is_taken_once_and_only_from_the_desk(client: TestClient
     assert r.status_code == 200 and r.json()["accept_by"] is not None
 
 
+def test_citizen_request_dated_in_the_future_is_refused_naming_the_field(client: TestClient):
+    body = {
+        "request_id": "MH-2026-0302-9",
+        "event_type": "noise",
+        "grid": "g004",
+        "description": "夜间施工噪声",
+        "occurred_at": "2026-03-02T00:10:00+00:00",  # ten minutes after it was received
+    }
+    r = client.post("/api/citizen-requests", json=body, auth=auth("dispatcher"))
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"].startswith("occurred_at: ") and "future" in r.json()["detail"]
+    # a platform clock a little fast is not a wrong report
+    r = client.post(
+        "/api/citizen-requests",
+        json=body | {"occurred_at": "2026-03-02T00:04:00+00:00"},
+        auth=auth("dispatcher"),
+    )
+    assert r.status_code == 201, r.text
+
+
 def test_desk_rejects_an_ai_event_as_a_false_alarm_with_a_verdict(
     client: TestClient, store: Store, minimal_district: District
 ):

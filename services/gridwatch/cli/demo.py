@@ -150,6 +150,7 @@ def _start_web(runtime: EmbeddedRuntime, host: str, port: int):  # type: ignore[
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
         max_image_pixels=settings.max_image_pixels,
+        dead_letter_budget_bytes=settings.dead_letter_budget_bytes,
         trusted_proxies=tuple(str(n) for n in settings.trusted_proxies),
     )
     app = create_app(ctx)

@@ -9,6 +9,7 @@ from pydantic import Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from gridwatch.image_bounds import MAX_PIXELS
+from gridwatch.ingest.dead_letters import BUDGET_BYTES
 
 # A JSON or form request of the ops centre is a few KB; 1 MiB leaves room and bounds memory.
 MAX_BODY_BYTES = 1 << 20
@@ -66,6 +67,15 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest picture (width × height) decoded: photos and camera frames. "
         "The size is read from the file's header, so a bigger one is refused before decoding.",
+    )
+
+    dead_letter_budget_bytes: int = Field(
+        BUDGET_BYTES,
+        ge=1 << 20,
+        le=1 << 32,
+        description="Redis memory the dead-letter stream may take, in bytes (1 MiB to 4 GiB); "
+        "past it the oldest dead letters are trimmed (counted in the metrics). The same Redis "
+        "holds the hot state, so size it to what that Redis can spare.",
     )
 
     @field_validator("trusted_proxies", mode="before")

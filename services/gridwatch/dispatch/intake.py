@@ -20,7 +20,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,6 +39,9 @@ from gridwatch.image_bounds import MAX_PIXELS, TooManyPixels, check_pixels
 from gridwatch.store.evidence import EvidenceStore
 
 REF = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+# A report cannot describe something that has not happened yet; a few minutes' leeway covers a
+# phone's or the platform's clock running fast (the same allowance sensors get by default).
+MAX_TIME_AHEAD = timedelta(minutes=5)
 
 
 class ClueIn(BaseModel):
@@ -118,6 +121,15 @@ class Intake:
             local = None
         if local is None or not 2000 <= local.year <= 2100:
             raise IntakeError("occurred_at", f"{at.isoformat()} is not a plausible time")
+        # Nothing is reported before it happens: a time ahead of receipt is a wrong clock or a
+        # typing error, and routing and deadlines would read it as true.
+        received = self.stage.clock()
+        if at - received > MAX_TIME_AHEAD:
+            raise IntakeError(
+                "occurred_at",
+                f"{at.isoformat()} is in the future (more than {MAX_TIME_AHEAD} after "
+                f"{received.isoformat()}, when it was received)",
+            )
         return at
 
     def location(self, clue: ClueIn) -> tuple[float, float] | None:

@@ -8,11 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from threading import Event
 
-import cv2
 import numpy as np
 
-from gridwatch.image_bounds import MAX_PIXELS, TooManyPixels, check_pixels
-from gridwatch.ingest.frames import Frame
+from gridwatch.image_bounds import MAX_PIXELS
+from gridwatch.ingest.frames import BadFrameSink, Frame, ignore_bad_frame
+from gridwatch.ingest.jpeg import BadJpeg, decode_picture
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp"}
 
@@ -37,22 +37,27 @@ class ImagesSource:
         clock: Callable[[], datetime],
         realtime: bool = True,
         max_pixels: int = MAX_PIXELS,
+        on_bad_frame: BadFrameSink = ignore_bad_frame,
     ) -> None:
         self.device_id, self.paths, self.interval_s = device_id, expand(paths), interval_s
         self.clock, self.realtime, self.max_pixels = clock, realtime, max_pixels
+        self.on_bad_frame = on_bad_frame
         self._cache: dict[Path, np.ndarray] = {}
+        self._bad: set[Path] = set()
 
-    def _load(self, path: Path) -> np.ndarray:
+    def _load(self, path: Path) -> np.ndarray | None:
+        """The picture, or None for a broken one: reported once as a bad frame, then skipped
+        on every later round, as a camera's broken picture is never analysed."""
+        if path in self._bad:
+            return None
         if path not in self._cache:
             data = path.read_bytes()
             try:
-                check_pixels(data, self.max_pixels)
-            except TooManyPixels as e:
-                raise OSError(f"{self.device_id}: image {path}: {e}") from None
-            image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-            if image is None:
-                raise OSError(f"{self.device_id}: cannot read image {path}")
-            self._cache[path] = image
+                self._cache[path] = decode_picture(data, self.max_pixels)
+            except BadJpeg as e:
+                self._bad.add(path)
+                self.on_bad_frame(self.device_id, f"image {path.name}: {e}", data)
+                return None
         return self._cache[path]
 
     def frames(self, stop: Event) -> Iterator[Frame]:
@@ -60,8 +65,14 @@ class ImagesSource:
             raise FileNotFoundError(f"{self.device_id}: no images found")
         seq = 0
         next_at = time.monotonic()
+        turn = 0
         while not stop.is_set():
-            image = self._load(self.paths[seq % len(self.paths)])
+            image = self._load(self.paths[turn % len(self.paths)])
+            turn += 1
+            if image is None:
+                if len(self._bad) == len(self.paths):
+                    raise OSError(f"{self.device_id}: no usable image (every one is broken)")
+                continue
             now = self.clock()
             yield Frame(self.device_id, seq, now, image, now)
             seq += 1

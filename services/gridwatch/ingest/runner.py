@@ -26,7 +26,7 @@ from gridwatch.config.schema import (
 )
 from gridwatch.domain.readings import Reading
 from gridwatch.image_bounds import MAX_PIXELS
-from gridwatch.ingest.dead_letters import DeadLetters
+from gridwatch.ingest.dead_letters import BUDGET_BYTES, DeadLetters
 from gridwatch.ingest.frames import Frame, FrameSource
 from gridwatch.ingest.health import IngestHealth
 from gridwatch.ingest.mqtt_intake import MqttIntake
@@ -63,13 +63,14 @@ class DeviceIntake:
         mqtt_url: str | None = None,
         push_consumer: str = "embedded",
         max_image_pixels: int = MAX_PIXELS,
+        dead_letter_budget_bytes: int = BUDGET_BYTES,
     ) -> None:
         self.config_dir, self.district, self.hot, self.clock = config_dir, district, hot, clock
         self.on_frame, self.on_reading = on_frame, on_reading
         self.realtime, self.mqtt_url, self.push_consumer = realtime, mqtt_url, push_consumer
         self.max_image_pixels = max_image_pixels
         self.health = IngestHealth(hot, clock)
-        self.dead_letters = DeadLetters(hot)
+        self.dead_letters = DeadLetters(hot, budget_bytes=dead_letter_budget_bytes)
         self.thumbnails = Thumbnails(hot)
         self.frames_received: Counter[str] = Counter()
         self.stop_event = threading.Event()

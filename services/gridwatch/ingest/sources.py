@@ -56,6 +56,7 @@ def open_camera(
             clock=clock,
             realtime=realtime,
             max_pixels=max_pixels,
+            on_bad_frame=on_bad_frame,
         )
     if isinstance(src, RtspSource):
         return RtspAdapter(

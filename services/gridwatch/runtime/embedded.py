@@ -140,6 +140,7 @@ class EmbeddedRuntime:
             realtime=realtime,
             mqtt_url=settings.mqtt_url,
             max_image_pixels=settings.max_image_pixels,
+            dead_letter_budget_bytes=settings.dead_letter_budget_bytes,
         )
         self.offline_watch: OfflineWatch | None = None
         # Deadlines, notices and escalations run on the runtime's clock; edited plan files are

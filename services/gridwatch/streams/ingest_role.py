@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gridwatch.config.schema import District
 from gridwatch.image_bounds import MAX_PIXELS
+from gridwatch.ingest.dead_letters import BUDGET_BYTES
 from gridwatch.ingest.runner import DeviceIntake
 from gridwatch.runtime.clock import Clock
 from gridwatch.store.hot_state import HotState
@@ -30,6 +31,7 @@ class IngestRole:
         realtime: bool = True,
         mqtt_url: str | None = None,
         max_image_pixels: int = MAX_PIXELS,
+        dead_letter_budget_bytes: int = BUDGET_BYTES,
     ) -> None:
         self.publisher = publisher
         self.realtime = realtime
@@ -44,6 +46,7 @@ class IngestRole:
             mqtt_url=mqtt_url,
             push_consumer="ingest-worker",
             max_image_pixels=max_image_pixels,
+            dead_letter_budget_bytes=dead_letter_budget_bytes,
         )
 
     def start(self) -> IngestRole:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Literal, TypeVar
 
-import cv2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -21,8 +20,9 @@ from gridwatch.dispatch.intake import ClueIn
 from gridwatch.domain.events import Event, Finding, Severity, Source
 from gridwatch.domain.readings import Reading
 from gridwatch.domain.tasks import Actor, Role, Task
-from gridwatch.image_bounds import MAX_PIXELS, TooManyPixels, check_pixels
+from gridwatch.image_bounds import MAX_PIXELS
 from gridwatch.ingest.frames import Frame
+from gridwatch.ingest.jpeg import BadJpeg, decode_picture
 
 
 class Message(BaseModel):
@@ -53,15 +53,12 @@ class FrameMessage(Message):
         )
 
     def frame(self, max_pixels: int = MAX_PIXELS) -> Frame:
-        """Decoded frame; an undecodable picture, or one whose header claims more than
-        `max_pixels`, comes back empty and the detect stage counts it as a bad frame."""
-        buf = np.frombuffer(self.jpeg, dtype=np.uint8)
+        """Decoded frame; an undecodable or damaged picture (checked as at the camera), or one
+        whose header claims more than `max_pixels`, comes back empty and the detect stage
+        counts it as a bad frame."""
         try:
-            check_pixels(self.jpeg, max_pixels)
-        except TooManyPixels:
-            buf = buf[:0]
-        image = cv2.imdecode(buf, cv2.IMREAD_COLOR) if buf.size else None
-        if image is None:
+            image = decode_picture(self.jpeg, max_pixels)
+        except BadJpeg:
             image = np.zeros((0, 0, 3), dtype=np.uint8)
         return Frame(self.device_id, self.seq, self.at, image, self.received_at)
 

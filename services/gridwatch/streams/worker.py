@@ -55,6 +55,7 @@ def _ingest(settings: Settings, config_dir: Path, *, realtime: bool) -> IngestRo
         realtime=realtime,
         mqtt_url=settings.mqtt_url,
         max_image_pixels=settings.max_image_pixels,
+        dead_letter_budget_bytes=settings.dead_letter_budget_bytes,
     ).start()
 
 

@@ -63,7 +63,7 @@ async def push_reading(ctx: Ctx, device_id: IdPath, request: Request) -> Reading
     intake = ReadingIntake(
         ctx.district.sensors,
         ReadingHandoff(ctx.hot).put,
-        DeadLetters(ctx.hot),
+        DeadLetters(ctx.hot, budget_bytes=ctx.dead_letter_budget_bytes),
         IngestHealth(ctx.hot, ctx.clock),
         clock=ctx.clock,
     )
